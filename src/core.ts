@@ -1,0 +1,174 @@
+// Tree state shared by the read, write, gap and check layers: the arena, the root, the
+// height and the counters. Also the small structural helpers every layer needs (node bounds,
+// neighbours, a leaf's largest gap). Owns no algorithm beyond those.
+
+import { ARANGE_MIN_SLOTS, ARANGE_SLOTS, MIN_SLOTS, NodeArena, SLOTS } from './arena.js';
+import { MAX_INDEX } from './errors.js';
+
+/**
+ * A value the tree reserves for callers: it occupies its range for writes, inserts and gap
+ * searches, but reads as empty through `load`, `find` and iteration (the kernel's
+ * XA_ZERO_ENTRY). The cursor and `next`/`prev` return it as it is.
+ */
+export const ZERO_ENTRY: unique symbol = Symbol('maple-tree.ZERO_ENTRY');
+
+/** One stored range and its value, as returned by lookups and iteration. */
+export interface Entry<V> {
+  first: number;
+  last: number;
+  value: V;
+}
+
+/** The state of one tree. Fields are read and written directly by the engine layers. */
+export class TreeCore {
+  readonly arena: NodeArena;
+  readonly alloc: boolean;
+  /** Slots an internal node may hold: 10 in allocation trees, 16 otherwise. */
+  readonly innerSlots: number;
+  /** Fewest slots a non-root internal node keeps. */
+  readonly innerMinSlots: number;
+  /** Root node id, or -1 when the tree is empty or holds only the root-pointer entry. */
+  root = -1;
+  /** True when the tree's only entry is `[0, 0]`, kept in `rootValue` without a node. */
+  hasRootValue = false;
+  rootValue: unknown = undefined;
+  /** 0 for an empty or root-pointer tree, 1 for a single leaf, +1 per level. */
+  height = 0;
+  /** Number of non-empty ranges (zero entries included). */
+  size = 0;
+  /** Bumped by every write that changes the tree; cursors compare it. */
+  version = 0;
+
+  constructor(alloc: boolean) {
+    this.alloc = alloc;
+    this.arena = new NodeArena(alloc);
+    this.innerSlots = alloc ? ARANGE_SLOTS : SLOTS;
+    this.innerMinSlots = alloc ? ARANGE_MIN_SLOTS : MIN_SLOTS;
+  }
+
+  /** Slot capacity of `node`. */
+  capacityOf(node: number): number {
+    return this.arena.isLeaf[node] ? SLOTS : this.innerSlots;
+  }
+
+  /** Fewest slots `node` must keep unless it is the root. */
+  minSlotsOf(node: number): number {
+    return this.arena.isLeaf[node] ? MIN_SLOTS : this.innerMinSlots;
+  }
+
+  /** Largest index `node` covers (its last pivot). */
+  nodeMax(node: number): number {
+    return this.arena.pivots[node * SLOTS + this.arena.count[node]! - 1]!;
+  }
+
+  /** Smallest index `node` covers, found through its ancestors. O(height). */
+  nodeMin(node: number): number {
+    const { parent, parentSlot, pivots } = this.arena;
+    let at = node;
+    for (;;) {
+      const up = parent[at]!;
+      if (up < 0) return 0;
+      const slot = parentSlot[at]!;
+      if (slot > 0) return pivots[up * SLOTS + slot - 1]! + 1;
+      at = up;
+    }
+  }
+
+  /** The node right after `node` on the same level, or -1 at the right edge. O(height). */
+  rightNeighbour(node: number): number {
+    const { parent, parentSlot, count, slots } = this.arena;
+    let at = node;
+    let depth = 0;
+    for (;;) {
+      const up = parent[at]!;
+      if (up < 0) return -1;
+      const slot = parentSlot[at]!;
+      depth++;
+      if (slot + 1 < count[up]!) {
+        let down = slots[up * SLOTS + slot + 1] as number;
+        while (--depth > 0) down = slots[down * SLOTS] as number;
+        return down;
+      }
+      at = up;
+    }
+  }
+
+  /** The node right before `node` on the same level, or -1 at the left edge. O(height). */
+  leftNeighbour(node: number): number {
+    const { parent, parentSlot, count, slots } = this.arena;
+    let at = node;
+    let depth = 0;
+    for (;;) {
+      const up = parent[at]!;
+      if (up < 0) return -1;
+      const slot = parentSlot[at]!;
+      depth++;
+      if (slot > 0) {
+        let down = slots[up * SLOTS + slot - 1] as number;
+        while (--depth > 0) down = slots[down * SLOTS + count[down]! - 1] as number;
+        return down;
+      }
+      at = up;
+    }
+  }
+
+  /** Largest run of empty indices in leaf `node`, which covers `[min, ...]`. */
+  leafGap(node: number, min: number): number {
+    const { pivots, slots, count } = this.arena;
+    const base = node * SLOTS;
+    const end = base + count[node]!;
+    let start = min;
+    let best = 0;
+    for (let i = base; i < end; i++) {
+      const pivot = pivots[i]!;
+      if (slots[i] === undefined && pivot - start + 1 > best) best = pivot - start + 1;
+      start = pivot + 1;
+    }
+    return best;
+  }
+
+  /** Largest run of empty indices anywhere below `node` (allocation trees). */
+  maxGap(node: number, min: number): number {
+    const arena = this.arena;
+    if (arena.isLeaf[node]) return this.leafGap(node, min);
+    const gaps = arena.gaps;
+    const base = node * SLOTS;
+    const end = base + arena.count[node]!;
+    let best = 0;
+    for (let i = base; i < end; i++) if (gaps[i]! > best) best = gaps[i]!;
+    return best;
+  }
+
+  /**
+   * After `node`'s own largest gap changed, writes it into the ancestors' gap arrays, going
+   * up only while an ancestor's entry actually changes (allocation trees only).
+   */
+  pushGapUp(node: number, min: number): void {
+    const arena = this.arena;
+    const { parent, parentSlot, gaps } = arena;
+    let at = node;
+    let gap = this.maxGap(node, min);
+    for (;;) {
+      const up = parent[at]!;
+      if (up < 0) return;
+      const index = up * SLOTS + parentSlot[at]!;
+      if (gaps[index] === gap) return;
+      gaps[index] = gap;
+      gap = this.maxGap(up, 0);
+      at = up;
+    }
+  }
+
+  /** Drops every node and entry. */
+  reset(): void {
+    this.arena.reset();
+    this.root = -1;
+    this.hasRootValue = false;
+    this.rootValue = undefined;
+    this.height = 0;
+    this.size = 0;
+    this.version++;
+  }
+}
+
+export { MAX_INDEX };

@@ -1,0 +1,326 @@
+// The public face of the library: MapleTree, the kernel's normal (mtree_*/mt_*) API in
+// TypeScript shape. Checks every argument, then hands the work to the read, write, gap and
+// check layers; it holds no algorithm of its own.
+
+import { dumpTree, validateTree } from './check.js';
+import { type Entry, TreeCore, ZERO_ENTRY } from './core.js';
+import { checkIndex, checkRange, describe, MAX_INDEX, MapleTreeError } from './errors.js';
+import { emptyArea } from './gaps.js';
+import {
+  findEntry,
+  findEntryReverse,
+  forEachEntry,
+  loadValue,
+  nextEntry,
+  prevEntry,
+} from './read.js';
+import { eraseIndex, insertRange, storeRange } from './write.js';
+
+export type { Entry };
+
+/** Options for `new MapleTree()`. */
+export interface MapleTreeOptions {
+  /**
+   * Make a gap-tracking allocation tree (the kernel's MT_FLAGS_ALLOC_RANGE): internal nodes
+   * carry the largest free run below each child, which `allocRange` and `allocRangeRev`
+   * need. Internal nodes then hold 10 slots instead of 16.
+   */
+  alloc?: boolean;
+}
+
+/**
+ * An ordered map from non-overlapping ranges of integers `[first, last]` to values: the
+ * Linux kernel's maple tree. Indices are safe integers `0..MAX_INDEX`. Empty ranges next to
+ * each other are always merged; ranges holding equal values are never merged.
+ *
+ * Reads walk one root-to-leaf path of 16-slot nodes: O(log n) with a small constant.
+ * Writes change one leaf in place in the common case and split, merge or rebuild nodes
+ * upwards otherwise, O(log n) nodes touched.
+ */
+export class MapleTree<V = unknown> {
+  private readonly core: TreeCore;
+
+  constructor(options: MapleTreeOptions = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw new MapleTreeError(
+        'EINVAL',
+        `new MapleTree(${describe(options)}): options must be an object`,
+      );
+    }
+    const alloc = options.alloc ?? false;
+    if (typeof alloc !== 'boolean') {
+      throw new MapleTreeError(
+        'EINVAL',
+        `new MapleTree({ alloc: ${describe(alloc)} }): alloc must be a boolean`,
+      );
+    }
+    this.core = new TreeCore(alloc);
+  }
+
+  /** True for an allocation (gap-tracking) tree. */
+  get alloc(): boolean {
+    return this.core.alloc;
+  }
+
+  /** Number of non-empty ranges in the tree. O(1). */
+  get size(): number {
+    return this.core.size;
+  }
+
+  /** Levels of nodes: 0 when empty or when only `[0, 0]` is stored (mt_height). O(1). */
+  get height(): number {
+    return this.core.height;
+  }
+
+  /**
+   * Returns the value stored at `index`, or `undefined` (mtree_load). A ZERO_ENTRY reads
+   * as `undefined`. O(log n).
+   * @throws MapleTreeError EINVAL for an index that is not an integer in 0..MAX_INDEX.
+   */
+  load(index: number): V | undefined {
+    checkIndex('load', 'index', index);
+    const value = loadValue(this.core, index);
+    return value === ZERO_ENTRY ? undefined : (value as V | undefined);
+  }
+
+  /**
+   * Stores `value` at the single index `index` (mtree_store); `null`/`undefined` erases it.
+   * @throws MapleTreeError EINVAL for a bad index; the tree is unchanged when it throws.
+   */
+  store(index: number, value: V | null | undefined): void {
+    checkIndex('store', 'index', index);
+    storeRange(this.core, index, index, value ?? undefined);
+  }
+
+  /**
+   * Stores `value` over every index in `[first, last]`, trimming or splitting the ranges it
+   * overlaps (mtree_store_range). `null`/`undefined` erases. O(log n) nodes touched.
+   * @throws MapleTreeError EINVAL for a bad range; the tree is unchanged when it throws.
+   */
+  storeRange(first: number, last: number, value: V | null | undefined): void {
+    checkRange('storeRange', first, last);
+    storeRange(this.core, first, last, value ?? undefined);
+  }
+
+  /**
+   * Stores `value` at `index` only if nothing is stored there (mtree_insert).
+   * @throws MapleTreeError EEXIST when the index is taken (a ZERO_ENTRY counts), EINVAL for
+   *   a bad index.
+   */
+  insert(index: number, value: V | null | undefined): void {
+    checkIndex('insert', 'index', index);
+    if (!insertRange(this.core, index, index, value ?? undefined)) {
+      throw new MapleTreeError('EEXIST', `insert(${index}): index already holds an entry`);
+    }
+  }
+
+  /**
+   * Stores `value` over `[first, last]` only if every index in it is empty
+   * (mtree_insert_range). A `null` value into empty space changes nothing; see the README
+   * for the kernel's one case where a `null` insert erases.
+   * @throws MapleTreeError EEXIST when any index is taken, EINVAL for a bad range.
+   */
+  insertRange(first: number, last: number, value: V | null | undefined): void {
+    checkRange('insertRange', first, last);
+    if (!insertRange(this.core, first, last, value ?? undefined)) {
+      throw new MapleTreeError(
+        'EEXIST',
+        `insertRange(${first}, ${last}): the range overlaps an existing entry`,
+      );
+    }
+  }
+
+  /**
+   * Empties the whole range holding `index` and returns what it held (mtree_erase). A
+   * ZERO_ENTRY is returned as it is. O(log n).
+   * @throws MapleTreeError EINVAL for a bad index.
+   */
+  erase(index: number): V | undefined {
+    checkIndex('erase', 'index', index);
+    return eraseIndex(this.core, index) as V | undefined;
+  }
+
+  /**
+   * The first entry with an index in `[start, max]` (mt_find): its `first` may lie below
+   * `start` and its `last` above `max`. ZERO_ENTRY ranges are skipped. O(log n).
+   * @throws MapleTreeError EINVAL for bad indices.
+   */
+  find(start: number, max: number = MAX_INDEX): Entry<V> | undefined {
+    checkIndex('find', 'start', start);
+    checkIndex('find', 'max', max);
+    return findEntry(this.core, start, max, true) as Entry<V> | undefined;
+  }
+
+  /**
+   * The first entry after the range (stored or empty) holding `index` whose `first` is at
+   * most `max` (mt_next). May return a ZERO_ENTRY. O(log n).
+   * @throws MapleTreeError EINVAL for bad indices.
+   */
+  next(index: number, max: number = MAX_INDEX): Entry<V> | undefined {
+    checkIndex('next', 'index', index);
+    checkIndex('next', 'max', max);
+    return nextEntry(this.core, index, max) as Entry<V> | undefined;
+  }
+
+  /**
+   * The last entry before the range (stored or empty) holding `index` whose `last` is at
+   * least `min` (mt_prev). May return a ZERO_ENTRY. O(log n).
+   * @throws MapleTreeError EINVAL for bad indices.
+   */
+  prev(index: number, min = 0): Entry<V> | undefined {
+    checkIndex('prev', 'index', index);
+    checkIndex('prev', 'min', min);
+    return prevEntry(this.core, index, min) as Entry<V> | undefined;
+  }
+
+  /**
+   * Iterates the entries meeting `[start, max]` in ascending order (mt_for_each), skipping
+   * ZERO_ENTRY ranges. Each step is O(1) amortised; the tree must not change meanwhile.
+   * @throws MapleTreeError EINVAL for bad indices.
+   */
+  *entries(start = 0, max: number = MAX_INDEX): IterableIterator<Entry<V>> {
+    checkIndex('entries', 'start', start);
+    checkIndex('entries', 'max', max);
+    let at = start;
+    const core = this.core;
+    while (at <= max) {
+      const entry = findEntry(core, at, max, true) as Entry<V> | undefined;
+      if (entry === undefined) return;
+      yield entry;
+      if (entry.last >= max) return;
+      at = entry.last + 1;
+    }
+  }
+
+  /**
+   * Iterates the entries meeting `[min, start]` in descending order, skipping ZERO_ENTRY
+   * ranges. Each step is O(1) amortised.
+   * @throws MapleTreeError EINVAL for bad indices.
+   */
+  *entriesReverse(start: number = MAX_INDEX, min = 0): IterableIterator<Entry<V>> {
+    checkIndex('entriesReverse', 'start', start);
+    checkIndex('entriesReverse', 'min', min);
+    let at = start;
+    const core = this.core;
+    while (at >= min) {
+      const entry = findEntryReverse(core, at, min) as Entry<V> | undefined;
+      if (entry === undefined) return;
+      yield entry;
+      if (entry.first <= min) return;
+      at = entry.first - 1;
+    }
+  }
+
+  /** Same as `entries()`. */
+  [Symbol.iterator](): IterableIterator<Entry<V>> {
+    return this.entries();
+  }
+
+  /**
+   * Calls `callback(value, first, last)` for every entry meeting `[start, max]` in order,
+   * without allocating per entry; the fastest way to visit many entries. The callback must
+   * not change the tree.
+   * @throws MapleTreeError EINVAL for bad indices or a callback that is not a function.
+   */
+  forEach(
+    callback: (value: V, first: number, last: number) => void,
+    start = 0,
+    max = MAX_INDEX,
+  ): void {
+    if (typeof callback !== 'function') {
+      throw new MapleTreeError(
+        'EINVAL',
+        `forEach(${describe(callback)}): callback must be a function`,
+      );
+    }
+    checkIndex('forEach', 'start', start);
+    checkIndex('forEach', 'max', max);
+    forEachEntry(
+      this.core,
+      start,
+      max,
+      callback as (value: unknown, first: number, last: number) => void,
+    );
+  }
+
+  /**
+   * Stores `value` in the lowest free run of `size` indices inside `[min, max]` and returns
+   * its first index (mtree_alloc_range). A `null` value returns the index but stores
+   * nothing. O(log n) on an allocation tree.
+   * @throws MapleTreeError EBUSY when no run fits; EINVAL on a tree made without
+   *   `alloc: true`, for a ZERO_ENTRY value, `size < 1`, `min > max` or a window smaller
+   *   than `size`.
+   */
+  allocRange(size: number, value: V | null | undefined, min = 0, max: number = MAX_INDEX): number {
+    return this.allocate('allocRange', size, value, min, max, false);
+  }
+
+  /**
+   * Like `allocRange` but takes the highest fit: the run ends at the smaller of the free
+   * run's end and `max` (mtree_alloc_rrange). O(log n) on an allocation tree.
+   * @throws MapleTreeError as `allocRange`.
+   */
+  allocRangeRev(
+    size: number,
+    value: V | null | undefined,
+    min = 0,
+    max: number = MAX_INDEX,
+  ): number {
+    return this.allocate('allocRangeRev', size, value, min, max, true);
+  }
+
+  /** Removes every entry and node (mtree_destroy). O(1). */
+  clear(): void {
+    this.core.reset();
+  }
+
+  /**
+   * Checks every structural invariant: pivots ordered and inside each node's bounds, parent
+   * links, gaps exact, no adjacent empty ranges, node occupancy, leaf depth, the entry
+   * count (mt_validate). O(n).
+   * @throws MapleTreeError EINVAL naming the first broken invariant and the node it is in.
+   */
+  validate(): void {
+    validateTree(this.core);
+  }
+
+  /** A readable picture of every node: bounds, pivots, values or children, gaps (mt_dump). */
+  dump(): string {
+    return dumpTree(this.core);
+  }
+
+  private allocate(
+    call: string,
+    size: number,
+    value: V | null | undefined,
+    min: number,
+    max: number,
+    reverse: boolean,
+  ): number {
+    const args = `${call}(size ${describe(size)}, window ${describe(min)}..${describe(max)})`;
+    if (!this.core.alloc) {
+      throw new MapleTreeError('EINVAL', `${args}: the tree was made without { alloc: true }`);
+    }
+    if (value === (ZERO_ENTRY as unknown)) {
+      throw new MapleTreeError('EINVAL', `${args}: ZERO_ENTRY cannot be allocated`);
+    }
+    checkIndex(call, 'size', size);
+    checkIndex(call, 'min', min);
+    checkIndex(call, 'max', max);
+    if (size < 1) throw new MapleTreeError('EINVAL', `${args}: size must be at least 1`);
+    if (min > max) throw new MapleTreeError('EINVAL', `${args}: min must be <= max`);
+    if (max - min < size - 1) {
+      throw new MapleTreeError('EINVAL', `${args}: the window is smaller than size`);
+    }
+    const start = emptyArea(this.core, min, max, size, reverse);
+    if (start < 0) throw new MapleTreeError('EBUSY', `${args}: no free range of that size`);
+    if (value !== null && value !== undefined)
+      storeRange(this.core, start, start + size - 1, value);
+    return start;
+  }
+}
+
+/** The engine state behind a tree, for the library's own tools (CLI, tests); not public API. */
+export function treeCore(tree: MapleTree<unknown>): TreeCore {
+  return (tree as unknown as { core: TreeCore }).core;
+}
