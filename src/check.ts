@@ -1,7 +1,177 @@
-import type { TreeCore } from './core.js';
-export function validateTree(_c: TreeCore): void {
-  throw new Error('engine pending');
+// Checking and picturing a tree: validate() walks every node and throws on the first broken
+// invariant (kernel-semantics §3.1); dump() prints every node. Both are O(n), read-only, and
+// meant for tests, debugging and the CLI's --validate.
+
+import { NODE_LIVE, SLOTS } from './arena.js';
+import { type TreeCore, ZERO_ENTRY } from './core.js';
+import { describe, MAX_INDEX, MapleTreeError } from './errors.js';
+
+/** Throws MapleTreeError (EINVAL) naming the first invariant the tree breaks. */
+export function validateTree(core: TreeCore): void {
+  const fail = (message: string): never => {
+    throw new MapleTreeError('EINVAL', `validate: ${message}`);
+  };
+  if (core.root < 0) {
+    if (core.height !== 0) fail(`a tree without nodes has height ${core.height}`);
+    if (core.hasRootValue && (core.rootValue === undefined || core.rootValue === ZERO_ENTRY)) {
+      fail('the root pointer holds an empty or zero entry');
+    }
+    const expected = core.hasRootValue ? 1 : 0;
+    if (core.size !== expected) fail(`size is ${core.size} but the tree holds ${expected} entries`);
+    if (core.arena.live !== 0) fail(`${core.arena.live} nodes are allocated but none is reachable`);
+    return;
+  }
+  if (core.hasRootValue) fail('a tree with nodes also holds a root-pointer entry');
+  const arena = core.arena;
+  const { pivots, slots, gaps, count, isLeaf, state, parent, parentSlot } = arena;
+  if (parent[core.root] !== -1) fail(`root node ${core.root} has parent ${parent[core.root]}`);
+
+  // Depth-first, left to right, with an explicit stack of (node, min, max, depth).
+  const stack: number[] = [core.root, 0, MAX_INDEX, 1];
+  const seen = new Set<number>();
+  let entries = 0;
+  let previousEmpty = false;
+  let nextIndex = 0;
+  while (stack.length > 0) {
+    const depth = stack.pop()!;
+    const max = stack.pop()!;
+    const min = stack.pop()!;
+    const node = stack.pop()!;
+    const where = `node ${node} (depth ${depth}, [${min}, ${max}])`;
+    if (seen.has(node)) fail(`${where} is reachable twice`);
+    seen.add(node);
+    if (state[node] !== NODE_LIVE) fail(`${where} is reachable but not live`);
+    const leaf = isLeaf[node] === 1;
+    if (leaf !== (depth === core.height)) fail(`${where}: leaves must sit at depth ${core.height}`);
+    const n = count[node]!;
+    const capacity = core.capacityOf(node);
+    if (n < 1 || n > capacity) fail(`${where} holds ${n} slots (capacity ${capacity})`);
+    if (node !== core.root && max !== MAX_INDEX && n < core.minSlotsOf(node)) {
+      fail(`${where} holds ${n} slots, fewer than the minimum ${core.minSlotsOf(node)}`);
+    }
+    if (node === core.root && !leaf && n < 2) fail(`${where}: an internal root needs two children`);
+    const base = node * SLOTS;
+    let start = min;
+    for (let i = 0; i < n; i++) {
+      const pivot = pivots[base + i]!;
+      if (!(pivot >= start))
+        fail(`${where}: pivot ${i} = ${pivot} is below the slot's start ${start}`);
+      if (pivot > max) fail(`${where}: pivot ${i} = ${pivot} is above the node's max`);
+      start = pivot + 1;
+    }
+    if (pivots[base + n - 1] !== max)
+      fail(`${where}: last pivot ${pivots[base + n - 1]} is not the node's max`);
+    for (let i = n; i < SLOTS; i++) {
+      if (slots[base + i] !== undefined) fail(`${where}: slot ${i} is set past the end`);
+    }
+    if (leaf) {
+      if (min !== nextIndex)
+        fail(`${where}: leaves are not contiguous (expected min ${nextIndex})`);
+      nextIndex = max + 1;
+      for (let i = 0; i < n; i++) {
+        const empty = slots[base + i] === undefined;
+        if (empty && previousEmpty)
+          fail(`${where}: slot ${i} is an empty range next to another empty range`);
+        previousEmpty = empty;
+        if (!empty) entries++;
+      }
+      if (previousEmpty && max !== MAX_INDEX)
+        fail(`${where}: a leaf other than the last ends with an empty range`);
+      continue;
+    }
+    start = min;
+    const children: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const child = slots[base + i];
+      if (typeof child !== 'number' || child < 0 || child >= arena.used) {
+        fail(`${where}: slot ${i} holds ${describe(child)}, not a node`);
+      }
+      const id = child as number;
+      if (parent[id] !== node || parentSlot[id] !== i) {
+        fail(
+          `node ${id} names parent ${parent[id]} slot ${parentSlot[id]}, but sits in ${where} slot ${i}`,
+        );
+      }
+      const end = pivots[base + i]!;
+      if (core.alloc) {
+        const real = subtreeGap(core, id, start);
+        if (gaps[base + i] !== real)
+          fail(`${where}: gap ${i} is ${gaps[base + i]} but the child's largest gap is ${real}`);
+      }
+      children.push(id, start, end, depth + 1);
+      start = end + 1;
+    }
+    // Push right to left so the leftmost child is visited first.
+    for (let i = children.length - 4; i >= 0; i -= 4) {
+      stack.push(children[i]!, children[i + 1]!, children[i + 2]!, children[i + 3]!);
+    }
+  }
+  if (entries !== core.size) fail(`size is ${core.size} but the leaves hold ${entries} entries`);
+  if (seen.size !== arena.live)
+    fail(`${arena.live} nodes are allocated but ${seen.size} are reachable`);
 }
-export function dumpTree(_c: TreeCore): string {
-  throw new Error('engine pending');
+
+/** The real largest gap below `node` (covering from `min`), recomputed from the leaves. */
+function subtreeGap(core: TreeCore, node: number, min: number): number {
+  const { pivots, slots, count, isLeaf } = core.arena;
+  const base = node * SLOTS;
+  if (isLeaf[node]) return core.leafGap(node, min);
+  let best = 0;
+  let start = min;
+  for (let i = 0; i < count[node]!; i++) {
+    const gap = subtreeGap(core, slots[base + i] as number, start);
+    if (gap > best) best = gap;
+    start = pivots[base + i]! + 1;
+  }
+  return best;
+}
+
+/** A readable picture of the tree: one line per node, then one per slot. */
+export function dumpTree(core: TreeCore): string {
+  const kind = core.alloc ? 'alloc' : 'plain';
+  const lines = [
+    `maple tree (${kind}): height ${core.height}, ${core.size} entries, ${core.arena.live} nodes`,
+  ];
+  if (core.root < 0) {
+    if (core.hasRootValue) lines.push(`root pointer: [0, 0] ${formatValue(core.rootValue)}`);
+    return lines.join('\n');
+  }
+  const { pivots, slots, gaps, count, isLeaf } = core.arena;
+  const stack: number[] = [core.root, 0, 0];
+  while (stack.length > 0) {
+    const depth = stack.pop()!;
+    const min = stack.pop()!;
+    const node = stack.pop()!;
+    const base = node * SLOTS;
+    const n = count[node]!;
+    const indent = '  '.repeat(depth);
+    const leaf = isLeaf[node] === 1;
+    lines.push(
+      `${indent}node ${node} ${leaf ? 'leaf' : 'internal'} [${min}, ${pivots[base + n - 1]}] ${n} slots`,
+    );
+    let start = min;
+    const children: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const last = pivots[base + i]!;
+      if (leaf) {
+        lines.push(`${indent}  [${start}, ${last}] ${formatValue(slots[base + i])}`);
+      } else {
+        const gap = core.alloc ? ` gap ${gaps[base + i]}` : '';
+        lines.push(`${indent}  [${start}, ${last}] -> node ${slots[base + i]}${gap}`);
+        children.push(slots[base + i] as number, start, depth + 1);
+      }
+      start = last + 1;
+    }
+    for (let i = children.length - 3; i >= 0; i -= 3)
+      stack.push(children[i]!, children[i + 1]!, children[i + 2]!);
+  }
+  return lines.join('\n');
+}
+
+function formatValue(value: unknown): string {
+  if (value === undefined) return 'empty';
+  if (value === ZERO_ENTRY) return 'ZERO_ENTRY';
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null)
+    return String(value);
+  return describe(value);
 }

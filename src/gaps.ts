@@ -1,10 +1,153 @@
+// Gap search (mas_empty_area / mas_empty_area_rev): the lowest or highest run of empty
+// indices of a given size inside a window. Allocation trees descend only into children whose
+// recorded gap is big enough; plain trees can only be searched while the root is a leaf.
+
+import { SLOTS } from './arena.js';
 import type { TreeCore } from './core.js';
+
+/** Deepest tree: 2^53 indices in nodes of at least two children is far below this. */
+const MAX_DEPTH = 64;
+const stackNode = new Int32Array(MAX_DEPTH);
+const stackSlot = new Int32Array(MAX_DEPTH);
+const stackStart = new Float64Array(MAX_DEPTH);
+const stackMin = new Float64Array(MAX_DEPTH);
+
+/**
+ * Returns the first index of the lowest (or, with `reverse`, highest) run of `size` empty
+ * indices lying wholly inside `[min, max]`, or -1 when there is none. The caller has checked
+ * `size >= 1`, `min <= max` and `max - min >= size - 1`. Zero entries count as occupied.
+ * O(log n) on an allocation tree.
+ */
 export function emptyArea(
-  _c: TreeCore,
-  _min: number,
-  _max: number,
-  _size: number,
-  _rev: boolean,
+  core: TreeCore,
+  min: number,
+  max: number,
+  size: number,
+  reverse: boolean,
 ): number {
-  throw new Error('engine pending');
+  if (core.root < 0) {
+    // Index 0 is taken when the tree holds only its root-pointer entry.
+    if (core.hasRootValue && min === 0) {
+      min = 1;
+      if (min > max || max - min < size - 1) return -1;
+    }
+    return reverse ? max - size + 1 : min;
+  }
+  // Internal nodes of a plain tree keep no gaps, so only a lone leaf can be searched.
+  if (!core.alloc && core.height > 1) return -1;
+  return reverse ? searchDown(core, min, max, size) : searchUp(core, min, max, size);
+}
+
+/** Lowest fit: depth-first from the left, skipping children whose gap is too small. */
+function searchUp(core: TreeCore, min: number, max: number, size: number): number {
+  const { pivots, slots, gaps, count, isLeaf } = core.arena;
+  let depth = 0;
+  enterForward(core, core.root, 0, min, depth);
+  while (depth >= 0) {
+    const node = stackNode[depth]!;
+    const end = node * SLOTS + count[node]!;
+    let slot = stackSlot[depth]!;
+    let start = stackStart[depth]!;
+    if (isLeaf[node]) {
+      for (; slot < end && start <= max; slot++) {
+        const last = pivots[slot]!;
+        if (slots[slot] === undefined) {
+          const from = start > min ? start : min;
+          const to = last < max ? last : max;
+          if (to - from + 1 >= size) return from;
+        }
+        start = last + 1;
+      }
+      depth--;
+      continue;
+    }
+    if (slot >= end || start > max) {
+      depth--;
+      continue;
+    }
+    // Leave the frame ready for the next child, then descend if this one may fit.
+    const last = pivots[slot]!;
+    stackSlot[depth] = slot + 1;
+    stackStart[depth] = last + 1;
+    if (gaps[slot]! >= size) {
+      depth++;
+      enterForward(core, slots[slot] as number, start, min, depth);
+    }
+  }
+  return -1;
+}
+
+/** Pushes `node` (covering from `start`) positioned on its first slot that reaches `min`. */
+function enterForward(
+  core: TreeCore,
+  node: number,
+  start: number,
+  min: number,
+  depth: number,
+): void {
+  const pivots = core.arena.pivots;
+  const end = node * SLOTS + core.arena.count[node]! - 1;
+  let slot = node * SLOTS;
+  while (slot < end && pivots[slot]! < min) {
+    start = pivots[slot]! + 1;
+    slot++;
+  }
+  stackNode[depth] = node;
+  stackSlot[depth] = slot;
+  stackStart[depth] = start;
+}
+
+/** Highest fit: depth-first from the right, skipping children whose gap is too small. */
+function searchDown(core: TreeCore, min: number, max: number, size: number): number {
+  const { pivots, slots, gaps, isLeaf } = core.arena;
+  let depth = 0;
+  enterBackward(core, core.root, 0, max, depth);
+  while (depth >= 0) {
+    const node = stackNode[depth]!;
+    const base = node * SLOTS;
+    const nodeMin = stackMin[depth]!;
+    let slot = stackSlot[depth]!;
+    if (isLeaf[node]) {
+      for (; slot >= base; slot--) {
+        const last = pivots[slot]!;
+        if (last < min) break;
+        if (slots[slot] === undefined) {
+          const start = slot > base ? pivots[slot - 1]! + 1 : nodeMin;
+          const from = start > min ? start : min;
+          const to = last < max ? last : max;
+          if (to - from + 1 >= size) return to - size + 1;
+        }
+      }
+      depth--;
+      continue;
+    }
+    if (slot < base || pivots[slot]! < min) {
+      depth--;
+      continue;
+    }
+    const start = slot > base ? pivots[slot - 1]! + 1 : nodeMin;
+    stackSlot[depth] = slot - 1;
+    if (gaps[slot]! >= size) {
+      depth++;
+      enterBackward(core, slots[slot] as number, start, max, depth);
+    }
+  }
+  return -1;
+}
+
+/** Pushes `node` (covering from `nodeMin`) positioned on the slot holding `max` or its last. */
+function enterBackward(
+  core: TreeCore,
+  node: number,
+  nodeMin: number,
+  max: number,
+  depth: number,
+): void {
+  const pivots = core.arena.pivots;
+  const end = node * SLOTS + core.arena.count[node]! - 1;
+  let slot = node * SLOTS;
+  while (slot < end && pivots[slot]! < max) slot++;
+  stackNode[depth] = node;
+  stackSlot[depth] = slot;
+  stackMin[depth] = nodeMin;
 }

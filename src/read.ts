@@ -1,33 +1,206 @@
-import type { Entry, TreeCore } from './core.js';
+// Read paths: the walk from the root to the slot holding an index, and the steps between
+// slots and leaves that find, next, prev and iteration are made of. Never changes the tree.
 
-const pending = (): never => {
-  throw new Error('engine pending');
-};
-export function loadValue(_c: TreeCore, _i: number): unknown {
-  return pending();
+import { SLOTS } from './arena.js';
+import { type Entry, type TreeCore, ZERO_ENTRY } from './core.js';
+import { MAX_INDEX } from './errors.js';
+
+/**
+ * Where the last walk or step landed: the leaf, the absolute slot index (leaf * SLOTS + i),
+ * the first index that slot covers and the leaf's own minimum. Module state rather than an
+ * object so that walks allocate nothing; every caller reads it right after positioning.
+ */
+let atLeaf = -1;
+let atSlot = 0;
+let atStart = 0;
+let atLeafMin = 0;
+
+/** Positions on the slot holding `index`; the tree must have a root node. */
+function walkTo(core: TreeCore, index: number): void {
+  const { pivots, slots } = core.arena;
+  let node = core.root;
+  let min = 0;
+  for (let level = core.height; ; level--) {
+    const base = node * SLOTS;
+    let i = base;
+    // The last used pivot is the node's maximum, so this stops inside the node.
+    while (pivots[i]! < index) i++;
+    const start = i > base ? pivots[i - 1]! + 1 : min;
+    if (level === 1) {
+      atLeaf = node;
+      atSlot = i;
+      atStart = start;
+      atLeafMin = min;
+      return;
+    }
+    min = start;
+    node = slots[i] as number;
+  }
 }
+
+/** Moves to the next slot in index order; false at the end of the tree. */
+function stepForward(core: TreeCore): boolean {
+  const arena = core.arena;
+  const end = arena.pivots[atSlot]!;
+  if (atSlot + 1 < atLeaf * SLOTS + arena.count[atLeaf]!) {
+    atSlot++;
+    atStart = end + 1;
+    return true;
+  }
+  if (end === MAX_INDEX) return false;
+  atLeaf = core.rightNeighbour(atLeaf);
+  atSlot = atLeaf * SLOTS;
+  atStart = end + 1;
+  atLeafMin = atStart;
+  return true;
+}
+
+/** Moves to the previous slot in index order; false at the start of the tree. */
+function stepBack(core: TreeCore): boolean {
+  const pivots = core.arena.pivots;
+  const base = atLeaf * SLOTS;
+  if (atSlot > base) {
+    atSlot--;
+    atStart = atSlot > base ? pivots[atSlot - 1]! + 1 : atLeafMin;
+    return true;
+  }
+  if (atStart === 0) return false;
+  atLeaf = core.leftNeighbour(atLeaf);
+  atLeafMin = core.nodeMin(atLeaf);
+  atSlot = atLeaf * SLOTS + core.arena.count[atLeaf]! - 1;
+  atStart = atSlot > atLeaf * SLOTS ? pivots[atSlot - 1]! + 1 : atLeafMin;
+  return true;
+}
+
+function entryHere(core: TreeCore, value: unknown): Entry<unknown> {
+  return { first: atStart, last: core.arena.pivots[atSlot]!, value };
+}
+
+/** The value stored at `index` (raw: a ZERO_ENTRY is returned as is). O(height). */
+export function loadValue(core: TreeCore, index: number): unknown {
+  const root = core.root;
+  if (root < 0) return core.hasRootValue && index === 0 ? core.rootValue : undefined;
+  const { pivots, slots } = core.arena;
+  let node = root;
+  for (let level = core.height; ; level--) {
+    let i = node * SLOTS;
+    while (pivots[i]! < index) i++;
+    if (level === 1) return slots[i];
+    node = slots[i] as number;
+  }
+}
+
+/**
+ * The first entry meeting `[start, max]` (mt_find). With `skipZero`, ZERO_ENTRY ranges
+ * are passed over as the normal API does.
+ */
 export function findEntry(
-  _c: TreeCore,
-  _s: number,
-  _m: number,
-  _z: boolean,
+  core: TreeCore,
+  start: number,
+  max: number,
+  skipZero: boolean,
 ): Entry<unknown> | undefined {
-  return pending();
+  if (start > max) return undefined;
+  if (core.root < 0) {
+    const value = core.rootValue;
+    if (!core.hasRootValue || start !== 0 || (skipZero && value === ZERO_ENTRY)) return undefined;
+    return { first: 0, last: 0, value };
+  }
+  walkTo(core, start);
+  const { pivots, slots } = core.arena;
+  for (;;) {
+    const value = slots[atSlot];
+    if (value !== undefined && !(skipZero && value === ZERO_ENTRY)) return entryHere(core, value);
+    if (pivots[atSlot]! >= max || !stepForward(core)) return undefined;
+  }
 }
-export function findEntryReverse(_c: TreeCore, _s: number, _m: number): Entry<unknown> | undefined {
-  return pending();
+
+/** The last entry meeting `[min, start]`, skipping ZERO_ENTRY ranges (reverse iteration). */
+export function findEntryReverse(
+  core: TreeCore,
+  start: number,
+  min: number,
+): Entry<unknown> | undefined {
+  if (start < min) return undefined;
+  if (core.root < 0) {
+    const value = core.rootValue;
+    if (!core.hasRootValue || min !== 0 || value === ZERO_ENTRY) return undefined;
+    return { first: 0, last: 0, value };
+  }
+  walkTo(core, start);
+  const slots = core.arena.slots;
+  for (;;) {
+    const value = slots[atSlot];
+    if (value !== undefined && value !== ZERO_ENTRY) return entryHere(core, value);
+    if (atStart <= min || !stepBack(core)) return undefined;
+  }
 }
-export function nextEntry(_c: TreeCore, _s: number, _m: number): Entry<unknown> | undefined {
-  return pending();
+
+/**
+ * The first entry after the range (stored or empty) holding `index` whose first index is
+ * at most `max` (mas_walk then mas_next). ZERO_ENTRY ranges are returned.
+ */
+export function nextEntry(core: TreeCore, index: number, max: number): Entry<unknown> | undefined {
+  if (core.root < 0) return undefined;
+  walkTo(core, index);
+  const { pivots, slots } = core.arena;
+  for (;;) {
+    if (pivots[atSlot]! >= max || !stepForward(core)) return undefined;
+    const value = slots[atSlot];
+    if (value !== undefined) return entryHere(core, value);
+  }
 }
-export function prevEntry(_c: TreeCore, _s: number, _m: number): Entry<unknown> | undefined {
-  return pending();
+
+/**
+ * The last entry before the range (stored or empty) holding `index` whose last index is at
+ * least `min` (mas_walk then mas_prev). ZERO_ENTRY ranges are returned.
+ */
+export function prevEntry(core: TreeCore, index: number, min: number): Entry<unknown> | undefined {
+  if (core.root < 0) {
+    // A lone root entry covers [0, 0]; the empty rest is [1, MAX_INDEX].
+    if (!core.hasRootValue || index === 0 || min > 0) return undefined;
+    return { first: 0, last: 0, value: core.rootValue };
+  }
+  walkTo(core, index);
+  const slots = core.arena.slots;
+  for (;;) {
+    if (atStart <= min || !stepBack(core)) return undefined;
+    const value = slots[atSlot];
+    if (value !== undefined) return entryHere(core, value);
+  }
 }
+
+/** Calls `callback` for every entry meeting `[start, max]` in order, skipping ZERO_ENTRY. */
 export function forEachEntry(
-  _c: TreeCore,
-  _s: number,
-  _m: number,
-  _cb: (v: unknown, f: number, l: number) => void,
+  core: TreeCore,
+  start: number,
+  max: number,
+  callback: (value: unknown, first: number, last: number) => void,
 ): void {
-  pending();
+  if (start > max) return;
+  if (core.root < 0) {
+    const value = core.rootValue;
+    if (core.hasRootValue && start === 0 && value !== ZERO_ENTRY) callback(value, 0, 0);
+    return;
+  }
+  walkTo(core, start);
+  let leaf = atLeaf;
+  let slot = atSlot;
+  let first = atStart;
+  const arena = core.arena;
+  for (;;) {
+    // Visit the rest of this leaf, then hop to the next one.
+    const { pivots, slots } = arena;
+    const end = leaf * SLOTS + arena.count[leaf]!;
+    for (; slot < end; slot++) {
+      const last = pivots[slot]!;
+      const value = slots[slot];
+      if (value !== undefined && value !== ZERO_ENTRY) callback(value, first, last);
+      if (last >= max) return;
+      first = last + 1;
+    }
+    leaf = core.rightNeighbour(leaf);
+    if (leaf < 0) return;
+    slot = leaf * SLOTS;
+  }
 }

@@ -1,14 +1,601 @@
-import type { TreeCore } from './core.js';
+// Write paths: every change to the tree's contents. A store is classified the way the kernel
+// classifies it (root store, new root, exact fit, in-place node store, split, rebalance,
+// spanning store); the cases that touch more than one node share one bottom-up rebuild that
+// redistributes a level's slots into new nodes and carries the change up to the parents.
 
-const pending = (): never => {
-  throw new Error('engine pending');
-};
-export function storeRange(_c: TreeCore, _f: number, _l: number, _v: unknown): void {
-  pending();
+import { NODE_DEAD, NODE_LIVE, SLOTS } from './arena.js';
+import { type TreeCore, ZERO_ENTRY } from './core.js';
+import { MAX_INDEX } from './errors.js';
+
+/** A level's combined slots never exceed two full nodes plus three new children. */
+const SCRATCH = 4 * SLOTS;
+
+/**
+ * The level being rebuilt: pivots, slots (values in leaves, child ids above) and, in
+ * allocation trees, the gap below each child. `contentMin` is the first index it covers.
+ */
+const contentPivots = new Float64Array(SCRATCH);
+const contentSlots: unknown[] = new Array(SCRATCH).fill(undefined);
+const contentGaps = new Float64Array(SCRATCH);
+let contentCount = 0;
+let contentMin = 0;
+
+/** The nodes a level was distributed into, with their maxima and largest gaps. */
+const outNodes = new Int32Array(3);
+const outPivots = new Float64Array(3);
+const outGaps = new Float64Array(3);
+
+/** Nodes cut out of the tree by the current write; released when the write is done. */
+let deadNodes = new Int32Array(64);
+let deadCount = 0;
+
+/** Result of `walkLeaf`: leaf, absolute slot index, first index of the slot, leaf minimum. */
+let walkedLeaf = -1;
+let walkedSlot = 0;
+let walkedStart = 0;
+let walkedMin = 0;
+
+function walkLeaf(core: TreeCore, index: number): void {
+  const { pivots, slots } = core.arena;
+  let node = core.root;
+  let min = 0;
+  for (let level = core.height; ; level--) {
+    const base = node * SLOTS;
+    let i = base;
+    while (pivots[i]! < index) i++;
+    const start = i > base ? pivots[i - 1]! + 1 : min;
+    if (level === 1) {
+      walkedLeaf = node;
+      walkedSlot = i;
+      walkedStart = start;
+      walkedMin = min;
+      return;
+    }
+    min = start;
+    node = slots[i] as number;
+  }
 }
-export function insertRange(_c: TreeCore, _f: number, _l: number, _v: unknown): boolean {
-  return pending();
+
+/**
+ * Stores `value` (`undefined` = empty) over `[first, last]` (mtree_store_range). Arguments
+ * are already checked; nothing here can fail.
+ */
+export function storeRange(core: TreeCore, first: number, last: number, value: unknown): void {
+  core.version++;
+  if (first === 0 && last === MAX_INDEX) {
+    storeNewRoot(core, value);
+  } else if (core.root < 0) {
+    storeWithoutRootNode(core, first, last, value);
+  } else {
+    storeInNodes(core, first, last, value);
+  }
 }
-export function eraseIndex(_c: TreeCore, _i: number): unknown {
-  return pending();
+
+/**
+ * Stores only if every index of `[first, last]` is empty (mtree_insert_range); returns false
+ * (nothing changed) when one is taken. A `null` insert into a single-leaf tree whose empty
+ * neighbours make it cover every index erases everything, as the kernel's new-root write does.
+ */
+export function insertRange(core: TreeCore, first: number, last: number, value: unknown): boolean {
+  if (core.root < 0) {
+    if (core.hasRootValue && first === 0) return false;
+    if (value !== undefined) storeRange(core, first, last, value);
+    return true;
+  }
+  walkLeaf(core, first);
+  const { pivots, slots } = core.arena;
+  if (slots[walkedSlot] === undefined && pivots[walkedSlot]! >= last) {
+    if (value !== undefined) storeRange(core, first, last, value);
+    return true;
+  }
+  if (value !== undefined || core.height !== 1) return false;
+  // A null insert over entries succeeds only when, widened over its empty neighbours, it
+  // covers every index: the kernel then takes it for a new-root write.
+  const base = walkedLeaf * SLOTS;
+  const end = base + core.arena.count[walkedLeaf]! - 1;
+  const startOf = (slot: number) => (slot > base ? pivots[slot - 1]! + 1 : 0);
+  let lo = walkedSlot;
+  if (slots[lo] !== undefined && first === startOf(lo) && lo > base && slots[lo - 1] === undefined)
+    lo--;
+  const widenedFirst = slots[lo] === undefined ? startOf(lo) : first;
+  let hi = walkedSlot;
+  while (pivots[hi]! < last) hi++;
+  if (slots[hi] !== undefined && last === pivots[hi] && hi < end && slots[hi + 1] === undefined)
+    hi++;
+  const widenedLast = slots[hi] === undefined ? pivots[hi]! : last;
+  if (widenedFirst !== 0 || widenedLast !== MAX_INDEX) return false;
+  storeRange(core, 0, MAX_INDEX, undefined);
+  return true;
+}
+
+/**
+ * Empties the whole range holding `index` (mtree_erase) and returns what it held, raw.
+ */
+export function eraseIndex(core: TreeCore, index: number): unknown {
+  if (core.root < 0) {
+    if (!core.hasRootValue || index !== 0) return undefined;
+    const old = core.rootValue;
+    storeRange(core, 0, 0, undefined);
+    return old;
+  }
+  walkLeaf(core, index);
+  const old = core.arena.slots[walkedSlot];
+  if (old === undefined) return undefined;
+  storeRange(core, walkedStart, core.arena.pivots[walkedSlot]!, undefined);
+  return old;
+}
+
+/** `[0, MAX_INDEX]` replaces the whole tree with one slot, or empties it. */
+function storeNewRoot(core: TreeCore, value: unknown): void {
+  core.arena.reset();
+  core.hasRootValue = false;
+  core.rootValue = undefined;
+  if (value === undefined) {
+    core.root = -1;
+    core.height = 0;
+    core.size = 0;
+    return;
+  }
+  const leaf = core.arena.allocate(true);
+  core.arena.pivots[leaf * SLOTS] = MAX_INDEX;
+  core.arena.slots[leaf * SLOTS] = value;
+  core.arena.count[leaf] = 1;
+  core.root = leaf;
+  core.height = 1;
+  core.size = 1;
+}
+
+/**
+ * Stores into an empty tree or one that holds only the root-pointer entry at `[0, 0]`:
+ * either the root pointer itself changes, or one leaf is built ("root expand").
+ */
+function storeWithoutRootNode(core: TreeCore, first: number, last: number, value: unknown): void {
+  if (value === undefined) {
+    if (first === 0 && core.hasRootValue) {
+      core.hasRootValue = false;
+      core.rootValue = undefined;
+      core.size = 0;
+    }
+    return;
+  }
+  // ZERO_ENTRY never lives in the root pointer (the kernel refuses internal-looking entries).
+  if (first === 0 && last === 0 && value !== ZERO_ENTRY) {
+    core.rootValue = value;
+    core.hasRootValue = true;
+    core.size = 1;
+    return;
+  }
+  const arena = core.arena;
+  const leaf = arena.allocate(true);
+  const base = leaf * SLOTS;
+  let n = 0;
+  const keepRoot = core.hasRootValue && first > 0;
+  if (keepRoot) {
+    arena.pivots[base] = 0;
+    arena.slots[base] = core.rootValue;
+    n = 1;
+  }
+  const gapStart = keepRoot ? 1 : 0;
+  if (first > gapStart) {
+    arena.pivots[base + n] = first - 1;
+    arena.slots[base + n] = undefined;
+    n++;
+  }
+  arena.pivots[base + n] = last;
+  arena.slots[base + n] = value;
+  n++;
+  if (last < MAX_INDEX) {
+    arena.pivots[base + n] = MAX_INDEX;
+    arena.slots[base + n] = undefined;
+    n++;
+  }
+  arena.count[leaf] = n;
+  core.size = keepRoot ? 2 : 1;
+  core.hasRootValue = false;
+  core.rootValue = undefined;
+  core.root = leaf;
+  core.height = 1;
+}
+
+/** Stores into a tree that has nodes. */
+function storeInNodes(core: TreeCore, first: number, last: number, value: unknown): void {
+  const arena = core.arena;
+  const { pivots, slots, count } = arena;
+  walkLeaf(core, first);
+  const left = walkedLeaf;
+  let leftSlot = walkedSlot;
+  let leftStart = walkedStart;
+  const leftMin = walkedMin;
+  let right = left;
+  let rightSlot = leftSlot;
+  if (last > pivots[left * SLOTS + count[left]! - 1]!) {
+    walkLeaf(core, last);
+    right = walkedLeaf;
+    rightSlot = walkedSlot;
+  } else {
+    while (pivots[rightSlot]! < last) rightSlot++;
+  }
+
+  if (value === undefined) {
+    // Widen an erase over the empty ranges next to it so empties never sit side by side.
+    if (slots[leftSlot] === undefined) {
+      first = leftStart;
+    } else if (
+      first === leftStart &&
+      leftSlot > left * SLOTS &&
+      slots[leftSlot - 1] === undefined
+    ) {
+      leftSlot--;
+      leftStart = leftSlot > left * SLOTS ? pivots[leftSlot - 1]! + 1 : leftMin;
+      first = leftStart;
+    }
+    if (slots[rightSlot] === undefined) {
+      last = pivots[rightSlot]!;
+    } else if (last === pivots[rightSlot]) {
+      if (rightSlot + 1 < right * SLOTS + count[right]!) {
+        if (slots[rightSlot + 1] === undefined) last = pivots[++rightSlot]!;
+      } else if (last < MAX_INDEX) {
+        const next = core.rightNeighbour(right);
+        if (slots[next * SLOTS] === undefined) {
+          right = next;
+          rightSlot = next * SLOTS;
+          last = pivots[rightSlot]!;
+        }
+      }
+    }
+    if (first === 0 && last === MAX_INDEX) {
+      storeNewRoot(core, undefined);
+      return;
+    }
+  }
+
+  const rightEnd = pivots[rightSlot]!;
+  const leftMax = pivots[left * SLOTS + count[left]! - 1]!;
+  // An empty range may end a leaf only at the right edge of the tree.
+  const emptiesLeafEnd = value === undefined && last === leftMax && leftMax !== MAX_INDEX;
+
+  if (
+    left === right &&
+    leftSlot === rightSlot &&
+    first === leftStart &&
+    last === rightEnd &&
+    !emptiesLeafEnd
+  ) {
+    storeExactFit(core, left, leftSlot, leftMin, value);
+    return;
+  }
+
+  // Count what the write removes: every entry in the overwritten slots.
+  let removed = 0;
+  if (left === right) {
+    for (let i = leftSlot; i <= rightSlot; i++) if (slots[i] !== undefined) removed++;
+  } else {
+    const leftEnd = left * SLOTS + count[left]!;
+    for (let i = leftSlot; i < leftEnd; i++) if (slots[i] !== undefined) removed++;
+    for (let i = right * SLOTS; i <= rightSlot; i++) if (slots[i] !== undefined) removed++;
+  }
+
+  // Build the leaf's new contents: left part, the new range, right part.
+  contentCount = 0;
+  contentMin = leftMin;
+  copyToContent(core, left * SLOTS, leftSlot);
+  let added = 0;
+  if (first > leftStart) {
+    pushContent(first - 1, slots[leftSlot], 0);
+    if (slots[leftSlot] !== undefined) added++;
+  }
+  pushContent(last, value, 0);
+  if (value !== undefined) added++;
+  if (last < rightEnd) {
+    pushContent(rightEnd, slots[rightSlot], 0);
+    if (slots[rightSlot] !== undefined) added++;
+  }
+  copyToContent(core, rightSlot + 1, right * SLOTS + count[right]!);
+  core.size += added - removed;
+
+  const endsEmpty =
+    contentSlots[contentCount - 1] === undefined && contentPivots[contentCount - 1] !== MAX_INDEX;
+  if (
+    left === right &&
+    contentCount <= SLOTS &&
+    (contentCount >= core.minSlotsOf(left) || left === core.root) &&
+    !endsEmpty
+  ) {
+    // Slot store, append or node store: the leaf is rewritten in place.
+    writeNode(core, left, 0, contentCount);
+    if (core.alloc) core.pushGapUp(left, leftMin);
+    return;
+  }
+  rebuild(core, left, right);
+}
+
+/** The write covers exactly one slot: only that slot's value changes. */
+function storeExactFit(
+  core: TreeCore,
+  leaf: number,
+  slot: number,
+  leafMin: number,
+  value: unknown,
+): void {
+  const slots = core.arena.slots;
+  const old = slots[slot];
+  slots[slot] = value;
+  if (old === undefined) {
+    if (value !== undefined) core.size++;
+  } else if (value === undefined) {
+    core.size--;
+  }
+  if (core.alloc && (old === undefined) !== (value === undefined)) core.pushGapUp(leaf, leafMin);
+}
+
+function pushContent(pivot: number, slot: unknown, gap: number): void {
+  contentPivots[contentCount] = pivot;
+  contentSlots[contentCount] = slot;
+  contentGaps[contentCount] = gap;
+  contentCount++;
+}
+
+/** Appends the arena slots `[from, to)` (absolute indices) of one node to the content. */
+function copyToContent(core: TreeCore, from: number, to: number): void {
+  const { pivots, slots, gaps } = core.arena;
+  const withGaps = core.alloc;
+  for (let i = from; i < to; i++) {
+    contentPivots[contentCount] = pivots[i]!;
+    contentSlots[contentCount] = slots[i];
+    contentGaps[contentCount] = withGaps ? gaps[i]! : 0;
+    contentCount++;
+  }
+}
+
+/** Prepends all slots of `node` to the content (pulling in a left neighbour). */
+function prependNodeToContent(core: TreeCore, node: number): void {
+  const arena = core.arena;
+  const n = arena.count[node]!;
+  for (let i = contentCount - 1; i >= 0; i--) {
+    contentPivots[i + n] = contentPivots[i]!;
+    contentSlots[i + n] = contentSlots[i];
+    contentGaps[i + n] = contentGaps[i]!;
+  }
+  const saved = contentCount;
+  contentCount = 0;
+  copyToContent(core, node * SLOTS, node * SLOTS + n);
+  contentCount = saved + n;
+}
+
+/** Writes content slots `[from, to)` into `node`, re-parenting children of internal nodes. */
+function writeNode(core: TreeCore, node: number, from: number, to: number): void {
+  const arena = core.arena;
+  const { pivots, slots, gaps, parent, parentSlot } = arena;
+  const base = node * SLOTS;
+  const leaf = arena.isLeaf[node] === 1;
+  const withGaps = core.alloc && !leaf;
+  let i = base;
+  for (let c = from; c < to; c++, i++) {
+    pivots[i] = contentPivots[c]!;
+    const slot = contentSlots[c];
+    slots[i] = slot;
+    if (!leaf) {
+      parent[slot as number] = node;
+      parentSlot[slot as number] = i - base;
+      if (withGaps) gaps[i] = contentGaps[c]!;
+    }
+  }
+  // Clear what the node held beyond its new end so no stale value stays reachable.
+  const oldEnd = base + arena.count[node]!;
+  for (; i < oldEnd; i++) slots[i] = undefined;
+  arena.count[node] = to - from;
+}
+
+function markDead(core: TreeCore, node: number): void {
+  core.arena.state[node] = NODE_DEAD;
+  if (deadCount === deadNodes.length) {
+    const grown = new Int32Array(deadNodes.length * 2);
+    grown.set(deadNodes);
+    deadNodes = grown;
+  }
+  deadNodes[deadCount++] = node;
+}
+
+/** Cuts out a whole subtree covered by a spanning store, counting the entries it held. */
+function destroySubtree(core: TreeCore, top: number): void {
+  const arena = core.arena;
+  const { slots, count, isLeaf } = arena;
+  const first = deadCount;
+  markDead(core, top);
+  // The dead list doubles as the work list: every node on it past `first` is visited once.
+  for (let k = first; k < deadCount; k++) {
+    const node = deadNodes[k]!;
+    const base = node * SLOTS;
+    const end = base + count[node]!;
+    if (isLeaf[node]) {
+      for (let i = base; i < end; i++) if (slots[i] !== undefined) core.size--;
+    } else {
+      for (let i = base; i < end; i++) {
+        const child = slots[i] as number;
+        if (arena.state[child] === NODE_LIVE) markDead(core, child);
+      }
+    }
+  }
+}
+
+/** Cuts out the children of `parentNode` in slots `[from, to)` that are still live. */
+function dropChildren(core: TreeCore, parentNode: number, from: number, to: number): void {
+  const { slots, state } = core.arena;
+  const base = parentNode * SLOTS;
+  for (let i = from; i < to; i++) {
+    const child = slots[base + i] as number;
+    if (state[child] === NODE_LIVE) destroySubtree(core, child);
+  }
+}
+
+/** Returns every node cut out by this write to the arena. */
+function releaseDead(core: TreeCore): void {
+  const arena = core.arena;
+  for (let k = 0; k < deadCount; k++) arena.release(deadNodes[k]!);
+  deadCount = 0;
+}
+
+/**
+ * Replaces the nodes `left..right` of one level (whose new slots are in the content) and
+ * carries the change upwards: pulls in a neighbour when the content is too small (rebalance)
+ * or would end a leaf with an empty range, offers an overflow to a sibling before splitting
+ * (push left/right), splits into two or three nodes, rewrites the parents' slots, cuts out
+ * subtrees a spanning store covered, grows a new root or collapses a root with one child.
+ */
+function rebuild(core: TreeCore, left: number, right: number): void {
+  const arena = core.arena;
+  for (;;) {
+    const leaf = arena.isLeaf[left] === 1;
+    const capacity = leaf ? SLOTS : core.innerSlots;
+    const minSlots = leaf ? core.minSlotsOf(left) : core.innerMinSlots;
+    const atRoot = arena.parent[left]! < 0;
+    if (left !== right) markDead(core, right);
+
+    if (!atRoot) {
+      // Rebalance: pull neighbours in until the content is big enough for a node and does
+      // not end a leaf with an empty range.
+      for (;;) {
+        const endsEmpty =
+          leaf &&
+          contentSlots[contentCount - 1] === undefined &&
+          contentPivots[contentCount - 1] !== MAX_INDEX;
+        if (!endsEmpty && contentCount >= minSlots) break;
+        const next = endsEmpty || preferRight(core, left, right) ? core.rightNeighbour(right) : -1;
+        if (next >= 0) {
+          copyToContent(core, next * SLOTS, next * SLOTS + arena.count[next]!);
+          markDead(core, next);
+          right = next;
+          continue;
+        }
+        const previous = core.leftNeighbour(left);
+        if (previous < 0) break;
+        prependNodeToContent(core, previous);
+        if (leaf) contentMin = core.nodeMin(previous);
+        markDead(core, left);
+        left = previous;
+      }
+      // Push: offer an overflowing node's slots to a sibling so no new node is needed.
+      if (contentCount > capacity && left === right) {
+        const up = arena.parent[left]!;
+        const slot = arena.parentSlot[left]!;
+        const limit =
+          2 * capacity -
+          2 -
+          (leaf ? 1 : 0) -
+          (contentPivots[contentCount - 1] === MAX_INDEX ? 1 : 0);
+        if (slot > 0) {
+          const sibling = arena.slots[up * SLOTS + slot - 1] as number;
+          if (arena.count[sibling]! + contentCount <= limit) {
+            prependNodeToContent(core, sibling);
+            if (leaf) contentMin = core.nodeMin(sibling);
+            markDead(core, left);
+            left = sibling;
+          }
+        }
+        if (left === right && slot + 1 < arena.count[up]!) {
+          const sibling = arena.slots[up * SLOTS + slot + 1] as number;
+          if (arena.count[sibling]! + contentCount <= limit) {
+            copyToContent(core, sibling * SLOTS, sibling * SLOTS + arena.count[sibling]!);
+            right = sibling;
+            markDead(core, right);
+          }
+        }
+      }
+    }
+
+    const outputs = distribute(core, left, leaf, capacity);
+
+    if (atRoot) {
+      finishAtRoot(core, outputs);
+      break;
+    }
+    const leftParent = arena.parent[left]!;
+    const leftParentSlot = arena.parentSlot[left]!;
+    const rightParent = arena.parent[right]!;
+    const rightParentSlot = arena.parentSlot[right]!;
+    if (outputs === 1 && left === right) {
+      // Same node, same range: the parent only needs its gap refreshed.
+      if (core.alloc) core.pushGapUp(left, contentMin);
+      break;
+    }
+    // Build the parent level: its slots left of `left`, the new nodes, those right of `right`.
+    contentCount = 0;
+    copyToContent(core, leftParent * SLOTS, leftParent * SLOTS + leftParentSlot);
+    for (let k = 0; k < outputs; k++) pushContent(outPivots[k]!, outNodes[k], outGaps[k]!);
+    copyToContent(
+      core,
+      rightParent * SLOTS + rightParentSlot + 1,
+      rightParent * SLOTS + arena.count[rightParent]!,
+    );
+    if (leftParent === rightParent) {
+      dropChildren(core, leftParent, leftParentSlot + 1, rightParentSlot);
+    } else {
+      dropChildren(core, leftParent, leftParentSlot + 1, arena.count[leftParent]!);
+      dropChildren(core, rightParent, 0, rightParentSlot);
+    }
+    left = leftParent;
+    right = rightParent;
+  }
+  releaseDead(core);
+}
+
+/** Rebalance prefers the right neighbour under the same parent, else the left one, else cousins. */
+function preferRight(core: TreeCore, left: number, right: number): boolean {
+  const arena = core.arena;
+  const up = arena.parent[right]!;
+  if (arena.parentSlot[right]! + 1 < arena.count[up]!) return true;
+  if (arena.parentSlot[left]! > 0) return false;
+  return core.rightNeighbour(right) >= 0;
+}
+
+/**
+ * Splits the content into as few nodes as fit (one, two, or three when a spanning store
+ * gathered more than two nodes' worth), never ending a non-final leaf with an empty range.
+ * The first node reuses `left`; the others are new. Returns how many nodes were written.
+ */
+function distribute(core: TreeCore, left: number, leaf: boolean, capacity: number): number {
+  const arena = core.arena;
+  const total = contentCount;
+  const parts = total <= capacity ? 1 : total <= 2 * capacity - 2 ? 2 : 3;
+  let start = 0;
+  let min = contentMin;
+  for (let k = 0; k < parts; k++) {
+    let end = k === parts - 1 ? total : start + Math.ceil((total - start) / (parts - k));
+    if (leaf && k < parts - 1 && contentSlots[end - 1] === undefined) {
+      end += end - start < capacity ? 1 : -1;
+    }
+    const node = k === 0 ? left : arena.allocate(leaf);
+    writeNode(core, node, start, end);
+    outNodes[k] = node;
+    outPivots[k] = contentPivots[end - 1]!;
+    outGaps[k] = core.alloc ? core.maxGap(node, min) : 0;
+    min = contentPivots[end - 1]! + 1;
+    start = end;
+  }
+  return parts;
+}
+
+/** The rebuilt level was the root's: keep one node as root, grow a level, or collapse. */
+function finishAtRoot(core: TreeCore, outputs: number): void {
+  const arena = core.arena;
+  if (outputs > 1) {
+    const root = arena.allocate(false);
+    contentCount = 0;
+    for (let k = 0; k < outputs; k++) pushContent(outPivots[k]!, outNodes[k], outGaps[k]!);
+    writeNode(core, root, 0, outputs);
+    core.root = root;
+    core.height++;
+    return;
+  }
+  let root = outNodes[0]!;
+  // A root with a single child hands the root role down (the tree gets shorter).
+  while (!arena.isLeaf[root] && arena.count[root] === 1) {
+    const child = arena.slots[root * SLOTS] as number;
+    markDead(core, root);
+    root = child;
+    core.height--;
+  }
+  arena.parent[root] = -1;
+  arena.parentSlot[root] = 0;
+  core.root = root;
 }
