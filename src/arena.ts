@@ -110,9 +110,9 @@ export class NodeArena {
     );
   }
 
-  /** Grows every row array by half again (not doubling: the arena is most of the tree's memory). */
+  /** Grows every row array by a quarter (not doubling: the arena is most of the tree's memory). */
   private grow(): void {
-    const capacity = Math.max(INITIAL_CAPACITY, Math.ceil(this.capacity * 1.5));
+    const capacity = Math.max(INITIAL_CAPACITY, Math.ceil(this.capacity * 1.25));
     this.pivots = resizeFloat64(this.pivots, capacity * SLOTS);
     if (this.withGaps) this.gaps = resizeFloat64(this.gaps, capacity * SLOTS);
     this.count = resizeUint8(this.count, capacity);

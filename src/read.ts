@@ -170,7 +170,11 @@ export function prevEntry(core: TreeCore, index: number, min: number): Entry<unk
   }
 }
 
-/** Calls `callback` for every entry meeting `[start, max]` in order, skipping ZERO_ENTRY. */
+/**
+ * Calls `callback` for every entry meeting `[start, max]` in order, skipping ZERO_ENTRY.
+ * Steps leaf by leaf without allocating; if the callback changes the tree, the walk starts
+ * again after the entry just visited, as the kernel's mt_for_each does.
+ */
 export function forEachEntry(
   core: TreeCore,
   start: number,
@@ -183,11 +187,12 @@ export function forEachEntry(
     if (core.hasRootValue && start === 0 && value !== ZERO_ENTRY) callback(value, 0, 0);
     return;
   }
+  const arena = core.arena;
   walkTo(core, start);
   let leaf = atLeaf;
   let slot = atSlot;
   let first = atStart;
-  const arena = core.arena;
+  const version = core.version;
   for (;;) {
     // Visit the rest of this leaf, then hop to the next one.
     const { pivots, slots } = arena;
@@ -195,12 +200,79 @@ export function forEachEntry(
     for (; slot < end; slot++) {
       const last = pivots[slot]!;
       const value = slots[slot];
-      if (value !== undefined && value !== ZERO_ENTRY) callback(value, first, last);
+      if (value !== undefined && value !== ZERO_ENTRY) {
+        callback(value, first, last);
+        if (core.version !== version) {
+          if (last < max) forEachEntry(core, last + 1, max, callback);
+          return;
+        }
+      }
       if (last >= max) return;
       first = last + 1;
     }
     leaf = core.rightNeighbour(leaf);
     if (leaf < 0) return;
     slot = leaf * SLOTS;
+  }
+}
+
+/**
+ * Yields the entries meeting `[start, max]` in order, skipping ZERO_ENTRY. O(1) amortised
+ * per entry (the position lives in the generator); after a change to the tree it walks
+ * again from just past the last entry yielded.
+ */
+export function* iterateEntries(
+  core: TreeCore,
+  start: number,
+  max: number,
+): Generator<Entry<unknown>> {
+  let from = start;
+  if (from > max) return;
+  if (core.root < 0) {
+    const entry = findEntry(core, from, max, true);
+    if (entry !== undefined) yield entry;
+    return;
+  }
+  for (;;) {
+    if (core.root < 0) {
+      const entry = findEntry(core, from, max, true);
+      if (entry !== undefined) yield entry;
+      return;
+    }
+    walkTo(core, from);
+    let leaf = atLeaf;
+    let slot = atSlot;
+    let first = atStart;
+    const version = core.version;
+    const arena = core.arena;
+    while (core.version === version) {
+      const last = arena.pivots[slot]!;
+      const value = arena.slots[slot];
+      if (value !== undefined && value !== ZERO_ENTRY) yield { first, last, value };
+      if (last >= max) return;
+      first = last + 1;
+      from = first;
+      if (++slot === leaf * SLOTS + arena.count[leaf]!) {
+        leaf = core.rightNeighbour(leaf);
+        if (leaf < 0) return;
+        slot = leaf * SLOTS;
+      }
+    }
+  }
+}
+
+/** Mirror of `iterateEntries`: entries meeting `[min, start]` in descending order. */
+export function* iterateEntriesReverse(
+  core: TreeCore,
+  start: number,
+  min: number,
+): Generator<Entry<unknown>> {
+  let from = start;
+  while (from >= min) {
+    const entry = findEntryReverse(core, from, min);
+    if (entry === undefined) return;
+    yield entry;
+    if (entry.first <= min) return;
+    from = entry.first - 1;
   }
 }

@@ -8,8 +8,9 @@ import { checkIndex, checkRange, describe, MAX_INDEX, MapleTreeError } from './e
 import { emptyArea } from './gaps.js';
 import {
   findEntry,
-  findEntryReverse,
   forEachEntry,
+  iterateEntries,
+  iterateEntriesReverse,
   loadValue,
   nextEntry,
   prevEntry,
@@ -175,40 +176,25 @@ export class MapleTree<V = unknown> {
 
   /**
    * Iterates the entries meeting `[start, max]` in ascending order (mt_for_each), skipping
-   * ZERO_ENTRY ranges. Each step is O(1) amortised; the tree must not change meanwhile.
+   * ZERO_ENTRY ranges. Each step is O(1) amortised; if the tree changes meanwhile, iteration
+   * continues after the last entry it returned.
    * @throws MapleTreeError EINVAL for bad indices.
    */
-  *entries(start = 0, max: number = MAX_INDEX): IterableIterator<Entry<V>> {
+  entries(start = 0, max: number = MAX_INDEX): IterableIterator<Entry<V>> {
     checkIndex('entries', 'start', start);
     checkIndex('entries', 'max', max);
-    let at = start;
-    const core = this.core;
-    while (at <= max) {
-      const entry = findEntry(core, at, max, true) as Entry<V> | undefined;
-      if (entry === undefined) return;
-      yield entry;
-      if (entry.last >= max) return;
-      at = entry.last + 1;
-    }
+    return iterateEntries(this.core, start, max) as IterableIterator<Entry<V>>;
   }
 
   /**
    * Iterates the entries meeting `[min, start]` in descending order, skipping ZERO_ENTRY
-   * ranges. Each step is O(1) amortised.
+   * ranges. O(log n) per step.
    * @throws MapleTreeError EINVAL for bad indices.
    */
-  *entriesReverse(start: number = MAX_INDEX, min = 0): IterableIterator<Entry<V>> {
+  entriesReverse(start: number = MAX_INDEX, min = 0): IterableIterator<Entry<V>> {
     checkIndex('entriesReverse', 'start', start);
     checkIndex('entriesReverse', 'min', min);
-    let at = start;
-    const core = this.core;
-    while (at >= min) {
-      const entry = findEntryReverse(core, at, min) as Entry<V> | undefined;
-      if (entry === undefined) return;
-      yield entry;
-      if (entry.first <= min) return;
-      at = entry.first - 1;
-    }
+    return iterateEntriesReverse(this.core, start, min) as IterableIterator<Entry<V>>;
   }
 
   /** Same as `entries()`. */

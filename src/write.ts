@@ -298,7 +298,9 @@ function storeInNodes(core: TreeCore, first: number, last: number, value: unknow
   if (
     left === right &&
     contentCount <= SLOTS &&
-    (contentCount >= core.minSlotsOf(left) || left === core.root) &&
+    (contentCount >= core.minSlotsOf(left) ||
+      left === core.root ||
+      contentPivots[contentCount - 1] === MAX_INDEX) &&
     !endsEmpty
   ) {
     // Slot store, append or node store: the leaf is rewritten in place.
@@ -459,7 +461,13 @@ function rebuild(core: TreeCore, left: number, right: number): void {
           leaf &&
           contentSlots[contentCount - 1] === undefined &&
           contentPivots[contentCount - 1] !== MAX_INDEX;
-        if (!endsEmpty && contentCount >= minSlots) break;
+        // Nodes at the right edge may run small (the kernel only warns about them); that is
+        // what lets appends fill every other node completely.
+        if (
+          !endsEmpty &&
+          (contentCount >= minSlots || contentPivots[contentCount - 1] === MAX_INDEX)
+        )
+          break;
         const next = endsEmpty || preferRight(core, left, right) ? core.rightNeighbour(right) : -1;
         if (next >= 0) {
           copyToContent(core, next * SLOTS, next * SLOTS + arena.count[next]!);
@@ -557,12 +565,19 @@ function distribute(core: TreeCore, left: number, leaf: boolean, capacity: numbe
   const arena = core.arena;
   const total = contentCount;
   const parts = total <= capacity ? 1 : total <= 2 * capacity - 2 ? 2 : 3;
+  // Splitting the right edge keeps the left node full: appends then leave full nodes behind.
+  const leftHeavy = parts === 2 && contentPivots[total - 1] === MAX_INDEX;
   let start = 0;
   let min = contentMin;
   for (let k = 0; k < parts; k++) {
-    let end = k === parts - 1 ? total : start + Math.ceil((total - start) / (parts - k));
+    let end =
+      k === parts - 1
+        ? total
+        : leftHeavy
+          ? capacity
+          : start + Math.ceil((total - start) / (parts - k));
     if (leaf && k < parts - 1 && contentSlots[end - 1] === undefined) {
-      end += end - start < capacity ? 1 : -1;
+      end += end - start < capacity && end + 1 < total ? 1 : -1;
     }
     const node = k === 0 ? left : arena.allocate(leaf);
     writeNode(core, node, start, end);
