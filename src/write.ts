@@ -121,7 +121,11 @@ export function eraseIndex(core: TreeCore, index: number): unknown {
   walkLeaf(core, index);
   const old = core.arena.slots[walkedSlot];
   if (old === undefined) return undefined;
-  storeRange(core, walkedStart, core.arena.pivots[walkedSlot]!, undefined);
+  const first = walkedStart;
+  const last = core.arena.pivots[walkedSlot]!;
+  core.version++;
+  if (first === 0 && last === MAX_INDEX) storeNewRoot(core, undefined);
+  else storeInNodes(core, first, last, undefined, true);
   return old;
 }
 
@@ -197,11 +201,20 @@ function storeWithoutRootNode(core: TreeCore, first: number, last: number, value
   core.height = 1;
 }
 
-/** Stores into a tree that has nodes. */
-function storeInNodes(core: TreeCore, first: number, last: number, value: unknown): void {
+/**
+ * Stores into a tree that has nodes. `walked` says the last `walkLeaf` was for `first`
+ * already (erase has just looked the slot up), which saves a second walk.
+ */
+function storeInNodes(
+  core: TreeCore,
+  first: number,
+  last: number,
+  value: unknown,
+  walked = false,
+): void {
   const arena = core.arena;
   const { pivots, slots, count } = arena;
-  walkLeaf(core, first);
+  if (!walked) walkLeaf(core, first);
   const left = walkedLeaf;
   let leftSlot = walkedSlot;
   let leftStart = walkedStart;
