@@ -45,7 +45,7 @@ export class NodeArena {
   constructor(withGaps: boolean, capacity = INITIAL_CAPACITY) {
     this.withGaps = withGaps;
     this.pivots = new Float64Array(capacity * SLOTS);
-    this.slots = [];
+    this.slots = new Array(capacity * SLOTS).fill(undefined);
     this.gaps = new Float64Array(withGaps ? capacity * SLOTS : 0);
     this.count = new Uint8Array(capacity);
     this.isLeaf = new Uint8Array(capacity);
@@ -67,8 +67,6 @@ export class NodeArena {
     } else {
       if (this.used === this.capacity) this.grow();
       node = this.used++;
-      const slots = this.slots;
-      for (let i = 0; i < SLOTS; i++) slots.push(undefined);
     }
     this.count[node] = 0;
     this.isLeaf[node] = leaf ? 1 : 0;
@@ -93,7 +91,7 @@ export class NodeArena {
 
   /** Forgets every node; keeps the typed arrays for reuse. */
   reset(): void {
-    this.slots.length = 0;
+    this.slots.fill(undefined, 0, this.used * SLOTS);
     this.used = 0;
     this.live = 0;
     this.freeHead = -1;
@@ -122,6 +120,11 @@ export class NodeArena {
     const parent = new Int32Array(capacity);
     parent.set(this.parent);
     this.parent = parent;
+    // A new exact-size array rather than push(): push grows by half again, the arena by a quarter.
+    const slots = new Array(capacity * SLOTS).fill(undefined);
+    const old = this.slots;
+    for (let i = 0; i < old.length; i++) slots[i] = old[i];
+    this.slots = slots;
   }
 }
 
