@@ -23,12 +23,13 @@ export function validateTree(core: TreeCore): void {
   }
   if (core.hasRootValue) fail('a tree with nodes also holds a root-pointer entry');
   const arena = core.arena;
-  const { pivots, slots, gaps, count, isLeaf, state, parent, parentSlot } = arena;
+  const { pivots, slots, count, isLeaf, state, parent, parentSlot } = arena;
   if (parent[core.root] !== -1) fail(`root node ${core.root} has parent ${parent[core.root]}`);
 
   // Depth-first, left to right, with an explicit stack of (node, min, max, depth).
   const stack: number[] = [core.root, 0, MAX_INDEX, 1];
   const seen = new Set<number>();
+  const visited: number[] = [];
   let entries = 0;
   let previousEmpty = false;
   let nextIndex = 0;
@@ -40,6 +41,7 @@ export function validateTree(core: TreeCore): void {
     const where = `node ${node} (depth ${depth}, [${min}, ${max}])`;
     if (seen.has(node)) fail(`${where} is reachable twice`);
     seen.add(node);
+    visited.push(node, min);
     if (state[node] !== NODE_LIVE) fail(`${where} is reachable but not live`);
     const leaf = isLeaf[node] === 1;
     if (leaf !== (depth === core.height)) fail(`${where}: leaves must sit at depth ${core.height}`);
@@ -93,11 +95,6 @@ export function validateTree(core: TreeCore): void {
         );
       }
       const end = pivots[base + i]!;
-      if (core.alloc) {
-        const real = subtreeGap(core, id, start);
-        if (gaps[base + i] !== real)
-          fail(`${where}: gap ${i} is ${gaps[base + i]} but the child's largest gap is ${real}`);
-      }
       children.push(id, start, end, depth + 1);
       start = end + 1;
     }
@@ -109,21 +106,36 @@ export function validateTree(core: TreeCore): void {
   if (entries !== core.size) fail(`size is ${core.size} but the leaves hold ${entries} entries`);
   if (seen.size !== arena.live)
     fail(`${arena.live} nodes are allocated but ${seen.size} are reachable`);
+  if (core.alloc) checkGaps(core, visited, fail);
 }
 
-/** The real largest gap below `node` (covering from `min`), recomputed from the leaves. */
-function subtreeGap(core: TreeCore, node: number, min: number): number {
-  const { pivots, slots, count, isLeaf } = core.arena;
-  const base = node * SLOTS;
-  if (isLeaf[node]) return core.leafGap(node, min);
-  let best = 0;
-  let start = min;
-  for (let i = 0; i < count[node]!; i++) {
-    const gap = subtreeGap(core, slots[base + i] as number, start);
-    if (gap > best) best = gap;
-    start = pivots[base + i]! + 1;
+/**
+ * Recomputes every node's largest gap from the leaves up (reverse pre-order visits children
+ * before parents) and compares each internal node's gap array with it.
+ */
+function checkGaps(core: TreeCore, visited: number[], fail: (message: string) => never): void {
+  const { slots, gaps, count, isLeaf } = core.arena;
+  const realGap = new Map<number, number>();
+  for (let k = visited.length - 2; k >= 0; k -= 2) {
+    const node = visited[k]!;
+    if (isLeaf[node]) {
+      realGap.set(node, core.leafGap(node, visited[k + 1]!));
+      continue;
+    }
+    const base = node * SLOTS;
+    let best = 0;
+    for (let i = 0; i < count[node]!; i++) {
+      const child = slots[base + i] as number;
+      const real = realGap.get(child)!;
+      if (gaps[base + i] !== real) {
+        fail(
+          `node ${node}: gap ${i} is ${gaps[base + i]} but child ${child}'s largest gap is ${real}`,
+        );
+      }
+      if (real > best) best = real;
+    }
+    realGap.set(node, best);
   }
-  return best;
 }
 
 /** A readable picture of the tree: one line per node, then one per slot. */

@@ -37,7 +37,10 @@ export function checkRange(call: string, first: unknown, last: unknown, names = 
   checkIndex(call, names[0]!, first);
   checkIndex(call, names[1]!, last);
   if ((first as number) > (last as number)) {
-    throw new MapleTreeError('EINVAL', `${call}: ${names[0]} must be <= ${names[1]}`);
+    throw new MapleTreeError(
+      'EINVAL',
+      `${call}(${first}, ${last}): ${names[0]} must be <= ${names[1]}`,
+    );
   }
 }
 

@@ -52,8 +52,8 @@ function searchUp(core: TreeCore, min: number, max: number, size: number): numbe
       for (; slot < end && start <= max; slot++) {
         const last = pivots[slot]!;
         if (slots[slot] === undefined) {
-          const from = start > min ? start : min;
-          const to = last < max ? last : max;
+          const from = Math.max(start, min);
+          const to = Math.min(last, max);
           if (to - from + 1 >= size) return from;
         }
         start = last + 1;
@@ -113,8 +113,8 @@ function searchDown(core: TreeCore, min: number, max: number, size: number): num
         if (last < min) break;
         if (slots[slot] === undefined) {
           const start = slot > base ? pivots[slot - 1]! + 1 : nodeMin;
-          const from = start > min ? start : min;
-          const to = last < max ? last : max;
+          const from = Math.max(start, min);
+          const to = Math.min(last, max);
           if (to - from + 1 >= size) return to - size + 1;
         }
       }

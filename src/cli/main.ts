@@ -68,6 +68,12 @@ function benchCommand(argv: string[]): number {
   return child.status ?? 1;
 }
 
+// A reader that stops early (`maple-tree replay big.ops | head`) closes the pipe: stop quietly.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 main(process.argv.slice(2)).then(
   (status) => {
     // Let pending output drain instead of calling process.exit().
