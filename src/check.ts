@@ -23,7 +23,7 @@ export function validateTree(core: TreeCore): void {
   }
   if (core.hasRootValue) fail('a tree with nodes also holds a root-pointer entry');
   const arena = core.arena;
-  const { pivots, slots, count, isLeaf, state, parent, parentSlot } = arena;
+  const { slots, count, isLeaf, state, parent, parentSlot } = arena;
   if (parent[core.root] !== -1) fail(`root node ${core.root} has parent ${parent[core.root]}`);
 
   // Depth-first, left to right, with an explicit stack of (node, min, max, depth).
@@ -55,14 +55,14 @@ export function validateTree(core: TreeCore): void {
     const base = node * SLOTS;
     let start = min;
     for (let i = 0; i < n; i++) {
-      const pivot = pivots[base + i]!;
+      const pivot = arena.pivot(base + i);
       if (!(pivot >= start))
         fail(`${where}: pivot ${i} = ${pivot} is below the slot's start ${start}`);
       if (pivot > max) fail(`${where}: pivot ${i} = ${pivot} is above the node's max`);
       start = pivot + 1;
     }
-    if (pivots[base + n - 1] !== max)
-      fail(`${where}: last pivot ${pivots[base + n - 1]} is not the node's max`);
+    if (arena.pivot(base + n - 1) !== max)
+      fail(`${where}: last pivot ${arena.pivot(base + n - 1)} is not the node's max`);
     for (let i = n; i < SLOTS; i++) {
       if (slots[base + i] !== undefined) fail(`${where}: slot ${i} is set past the end`);
     }
@@ -94,7 +94,7 @@ export function validateTree(core: TreeCore): void {
           `node ${id} names parent ${parent[id]} slot ${parentSlot[id]}, but sits in ${where} slot ${i}`,
         );
       }
-      const end = pivots[base + i]!;
+      const end = arena.pivot(base + i);
       children.push(id, start, end, depth + 1);
       start = end + 1;
     }
@@ -148,7 +148,8 @@ export function dumpTree(core: TreeCore): string {
     if (core.hasRootValue) lines.push(`root pointer: [0, 0] ${formatValue(core.rootValue)}`);
     return lines.join('\n');
   }
-  const { pivots, slots, gaps, count, isLeaf } = core.arena;
+  const arena = core.arena;
+  const { slots, gaps, count, isLeaf } = arena;
   const stack: number[] = [core.root, 0, 0];
   while (stack.length > 0) {
     const depth = stack.pop()!;
@@ -159,12 +160,12 @@ export function dumpTree(core: TreeCore): string {
     const indent = '  '.repeat(depth);
     const leaf = isLeaf[node] === 1;
     lines.push(
-      `${indent}node ${node} ${leaf ? 'leaf' : 'internal'} [${min}, ${pivots[base + n - 1]}] ${n} slots`,
+      `${indent}node ${node} ${leaf ? 'leaf' : 'internal'} [${min}, ${arena.pivot(base + n - 1)}] ${n} slots`,
     );
     let start = min;
     const children: number[] = [];
     for (let i = 0; i < n; i++) {
-      const last = pivots[base + i]!;
+      const last = arena.pivot(base + i);
       if (leaf) {
         lines.push(`${indent}  [${start}, ${last}] ${formatValue(slots[base + i])}`);
       } else {

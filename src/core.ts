@@ -58,18 +58,19 @@ export class TreeCore {
 
   /** Largest index `node` covers (its last pivot). */
   nodeMax(node: number): number {
-    return this.arena.pivots[node * SLOTS + this.arena.count[node]! - 1]!;
+    return this.arena.pivot(node * SLOTS + this.arena.count[node]! - 1);
   }
 
   /** Smallest index `node` covers, found through its ancestors. O(height). */
   nodeMin(node: number): number {
-    const { parent, parentSlot, pivots } = this.arena;
+    const arena = this.arena;
+    const { parent, parentSlot } = arena;
     let at = node;
     for (;;) {
       const up = parent[at]!;
       if (up < 0) return 0;
       const slot = parentSlot[at]!;
-      if (slot > 0) return pivots[up * SLOTS + slot - 1]! + 1;
+      if (slot > 0) return arena.pivot(up * SLOTS + slot - 1) + 1;
       at = up;
     }
   }
@@ -114,13 +115,14 @@ export class TreeCore {
 
   /** Largest run of empty indices in leaf `node`, which covers `[min, ...]`. */
   leafGap(node: number, min: number): number {
-    const { pivots, slots, count } = this.arena;
+    const arena = this.arena;
+    const { slots, count } = arena;
     const base = node * SLOTS;
     const end = base + count[node]!;
     let start = min;
     let best = 0;
     for (let i = base; i < end; i++) {
-      const pivot = pivots[i]!;
+      const pivot = arena.pivot(i);
       if (slots[i] === undefined && pivot - start + 1 > best) best = pivot - start + 1;
       start = pivot + 1;
     }

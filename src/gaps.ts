@@ -40,7 +40,8 @@ export function emptyArea(
 
 /** Lowest fit: depth-first from the left, skipping children whose gap is too small. */
 function searchUp(core: TreeCore, min: number, max: number, size: number): number {
-  const { pivots, slots, gaps, count, isLeaf } = core.arena;
+  const arena = core.arena;
+  const { slots, gaps, count, isLeaf } = arena;
   let depth = 0;
   enterForward(core, core.root, 0, min, depth);
   while (depth >= 0) {
@@ -50,7 +51,7 @@ function searchUp(core: TreeCore, min: number, max: number, size: number): numbe
     let start = stackStart[depth]!;
     if (isLeaf[node]) {
       for (; slot < end && start <= max; slot++) {
-        const last = pivots[slot]!;
+        const last = arena.pivot(slot);
         if (slots[slot] === undefined) {
           const from = Math.max(start, min);
           const to = Math.min(last, max);
@@ -66,7 +67,7 @@ function searchUp(core: TreeCore, min: number, max: number, size: number): numbe
       continue;
     }
     // Leave the frame ready for the next child, then descend if this one may fit.
-    const last = pivots[slot]!;
+    const last = arena.pivot(slot);
     stackSlot[depth] = slot + 1;
     stackStart[depth] = last + 1;
     if (gaps[slot]! >= size) {
@@ -85,11 +86,11 @@ function enterForward(
   min: number,
   depth: number,
 ): void {
-  const pivots = core.arena.pivots;
+  const arena = core.arena;
   const end = node * SLOTS + core.arena.count[node]! - 1;
   let slot = node * SLOTS;
-  while (slot < end && pivots[slot]! < min) {
-    start = pivots[slot]! + 1;
+  while (slot < end && arena.pivot(slot) < min) {
+    start = arena.pivot(slot) + 1;
     slot++;
   }
   stackNode[depth] = node;
@@ -99,7 +100,8 @@ function enterForward(
 
 /** Highest fit: depth-first from the right, skipping children whose gap is too small. */
 function searchDown(core: TreeCore, min: number, max: number, size: number): number {
-  const { pivots, slots, gaps, isLeaf } = core.arena;
+  const arena = core.arena;
+  const { slots, gaps, isLeaf } = arena;
   let depth = 0;
   enterBackward(core, core.root, 0, max, depth);
   while (depth >= 0) {
@@ -109,10 +111,10 @@ function searchDown(core: TreeCore, min: number, max: number, size: number): num
     let slot = stackSlot[depth]!;
     if (isLeaf[node]) {
       for (; slot >= base; slot--) {
-        const last = pivots[slot]!;
+        const last = arena.pivot(slot);
         if (last < min) break;
         if (slots[slot] === undefined) {
-          const start = slot > base ? pivots[slot - 1]! + 1 : nodeMin;
+          const start = slot > base ? arena.pivot(slot - 1) + 1 : nodeMin;
           const from = Math.max(start, min);
           const to = Math.min(last, max);
           if (to - from + 1 >= size) return to - size + 1;
@@ -121,11 +123,11 @@ function searchDown(core: TreeCore, min: number, max: number, size: number): num
       depth--;
       continue;
     }
-    if (slot < base || pivots[slot]! < min) {
+    if (slot < base || arena.pivot(slot) < min) {
       depth--;
       continue;
     }
-    const start = slot > base ? pivots[slot - 1]! + 1 : nodeMin;
+    const start = slot > base ? arena.pivot(slot - 1) + 1 : nodeMin;
     stackSlot[depth] = slot - 1;
     if (gaps[slot]! >= size) {
       depth++;
@@ -143,10 +145,10 @@ function enterBackward(
   max: number,
   depth: number,
 ): void {
-  const pivots = core.arena.pivots;
+  const arena = core.arena;
   const end = node * SLOTS + core.arena.count[node]! - 1;
   let slot = node * SLOTS;
-  while (slot < end && pivots[slot]! < max) slot++;
+  while (slot < end && arena.pivot(slot) < max) slot++;
   stackNode[depth] = node;
   stackSlot[depth] = slot;
   stackMin[depth] = nodeMin;

@@ -17,15 +17,14 @@ let atLeafMin = 0;
 
 /** Positions on the slot holding `index`; the tree must have a root node. */
 function walkTo(core: TreeCore, index: number): void {
-  const { pivots, slots } = core.arena;
+  const arena = core.arena;
+  const { slots } = arena;
   let node = core.root;
   let min = 0;
   for (let level = core.height; ; level--) {
     const base = node * SLOTS;
-    let i = base;
-    // The last used pivot is the node's maximum, so this stops inside the node.
-    while (pivots[i]! < index) i++;
-    const start = i > base ? pivots[i - 1]! + 1 : min;
+    const i = arena.findSlot(node, index);
+    const start = i > base ? arena.pivot(i - 1) + 1 : min;
     if (level === 1) {
       atLeaf = node;
       atSlot = i;
@@ -41,7 +40,7 @@ function walkTo(core: TreeCore, index: number): void {
 /** Moves to the next slot in index order; false at the end of the tree. */
 function stepForward(core: TreeCore): boolean {
   const arena = core.arena;
-  const end = arena.pivots[atSlot]!;
+  const end = arena.pivot(atSlot);
   if (atSlot + 1 < atLeaf * SLOTS + arena.count[atLeaf]!) {
     atSlot++;
     atStart = end + 1;
@@ -57,34 +56,34 @@ function stepForward(core: TreeCore): boolean {
 
 /** Moves to the previous slot in index order; false at the start of the tree. */
 function stepBack(core: TreeCore): boolean {
-  const pivots = core.arena.pivots;
+  const arena = core.arena;
   const base = atLeaf * SLOTS;
   if (atSlot > base) {
     atSlot--;
-    atStart = atSlot > base ? pivots[atSlot - 1]! + 1 : atLeafMin;
+    atStart = atSlot > base ? arena.pivot(atSlot - 1) + 1 : atLeafMin;
     return true;
   }
   if (atStart === 0) return false;
   atLeaf = core.leftNeighbour(atLeaf);
   atLeafMin = core.nodeMin(atLeaf);
   atSlot = atLeaf * SLOTS + core.arena.count[atLeaf]! - 1;
-  atStart = atSlot > atLeaf * SLOTS ? pivots[atSlot - 1]! + 1 : atLeafMin;
+  atStart = atSlot > atLeaf * SLOTS ? arena.pivot(atSlot - 1) + 1 : atLeafMin;
   return true;
 }
 
 function entryHere(core: TreeCore, value: unknown): Entry<unknown> {
-  return { first: atStart, last: core.arena.pivots[atSlot]!, value };
+  return { first: atStart, last: core.arena.pivot(atSlot), value };
 }
 
 /** The value stored at `index` (raw: a ZERO_ENTRY is returned as is). O(height). */
 export function loadValue(core: TreeCore, index: number): unknown {
   const root = core.root;
   if (root < 0) return core.hasRootValue && index === 0 ? core.rootValue : undefined;
-  const { pivots, slots } = core.arena;
+  const arena = core.arena;
+  const { slots } = arena;
   let node = root;
   for (let level = core.height; ; level--) {
-    let i = node * SLOTS;
-    while (pivots[i]! < index) i++;
+    const i = arena.findSlot(node, index);
     if (level === 1) return slots[i];
     node = slots[i] as number;
   }
@@ -107,11 +106,12 @@ export function findEntry(
     return { first: 0, last: 0, value };
   }
   walkTo(core, start);
-  const { pivots, slots } = core.arena;
+  const arena = core.arena;
+  const { slots } = arena;
   for (;;) {
     const value = slots[atSlot];
     if (value !== undefined && !(skipZero && value === ZERO_ENTRY)) return entryHere(core, value);
-    if (pivots[atSlot]! >= max || !stepForward(core)) return undefined;
+    if (arena.pivot(atSlot) >= max || !stepForward(core)) return undefined;
   }
 }
 
@@ -143,9 +143,10 @@ export function findEntryReverse(
 export function nextEntry(core: TreeCore, index: number, max: number): Entry<unknown> | undefined {
   if (core.root < 0) return undefined;
   walkTo(core, index);
-  const { pivots, slots } = core.arena;
+  const arena = core.arena;
+  const { slots } = arena;
   for (;;) {
-    if (pivots[atSlot]! >= max || !stepForward(core)) return undefined;
+    if (arena.pivot(atSlot) >= max || !stepForward(core)) return undefined;
     const value = slots[atSlot];
     if (value !== undefined) return entryHere(core, value);
   }
@@ -195,10 +196,10 @@ export function forEachEntry(
   const version = core.version;
   for (;;) {
     // Visit the rest of this leaf, then hop to the next one.
-    const { pivots, slots } = arena;
+    const { slots } = arena;
     const end = leaf * SLOTS + arena.count[leaf]!;
     for (; slot < end; slot++) {
-      const last = pivots[slot]!;
+      const last = arena.pivot(slot);
       const value = slots[slot];
       if (value !== undefined && value !== ZERO_ENTRY) {
         callback(value, first, last);
@@ -246,7 +247,7 @@ export function* iterateEntries(
     const version = core.version;
     const arena = core.arena;
     while (core.version === version) {
-      const last = arena.pivots[slot]!;
+      const last = arena.pivot(slot);
       const value = arena.slots[slot];
       if (value !== undefined && value !== ZERO_ENTRY) yield { first, last, value };
       if (last >= max) return;

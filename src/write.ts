@@ -36,14 +36,14 @@ let walkedStart = 0;
 let walkedMin = 0;
 
 function walkLeaf(core: TreeCore, index: number): void {
-  const { pivots, slots } = core.arena;
+  const arena = core.arena;
+  const { slots } = arena;
   let node = core.root;
   let min = 0;
   for (let level = core.height; ; level--) {
     const base = node * SLOTS;
-    let i = base;
-    while (pivots[i]! < index) i++;
-    const start = i > base ? pivots[i - 1]! + 1 : min;
+    const i = arena.findSlot(node, index);
+    const start = i > base ? arena.pivot(i - 1) + 1 : min;
     if (level === 1) {
       walkedLeaf = node;
       walkedSlot = i;
@@ -83,8 +83,9 @@ export function insertRange(core: TreeCore, first: number, last: number, value: 
     return true;
   }
   walkLeaf(core, first);
-  const { pivots, slots } = core.arena;
-  if (slots[walkedSlot] === undefined && pivots[walkedSlot]! >= last) {
+  const arena = core.arena;
+  const { slots } = arena;
+  if (slots[walkedSlot] === undefined && arena.pivot(walkedSlot) >= last) {
     if (value !== undefined) storeRange(core, first, last, value);
     return true;
   }
@@ -93,16 +94,21 @@ export function insertRange(core: TreeCore, first: number, last: number, value: 
   // covers every index: the kernel then takes it for a new-root write.
   const base = walkedLeaf * SLOTS;
   const end = base + core.arena.count[walkedLeaf]! - 1;
-  const startOf = (slot: number) => (slot > base ? pivots[slot - 1]! + 1 : 0);
+  const startOf = (slot: number) => (slot > base ? arena.pivot(slot - 1) + 1 : 0);
   let lo = walkedSlot;
   if (slots[lo] !== undefined && first === startOf(lo) && lo > base && slots[lo - 1] === undefined)
     lo--;
   const widenedFirst = slots[lo] === undefined ? startOf(lo) : first;
   let hi = walkedSlot;
-  while (pivots[hi]! < last) hi++;
-  if (slots[hi] !== undefined && last === pivots[hi] && hi < end && slots[hi + 1] === undefined)
+  while (arena.pivot(hi) < last) hi++;
+  if (
+    slots[hi] !== undefined &&
+    last === arena.pivot(hi) &&
+    hi < end &&
+    slots[hi + 1] === undefined
+  )
     hi++;
-  const widenedLast = slots[hi] === undefined ? pivots[hi]! : last;
+  const widenedLast = slots[hi] === undefined ? arena.pivot(hi) : last;
   if (widenedFirst !== 0 || widenedLast !== MAX_INDEX) return false;
   storeRange(core, 0, MAX_INDEX, undefined);
   return true;
@@ -122,7 +128,7 @@ export function eraseIndex(core: TreeCore, index: number): unknown {
   const old = core.arena.slots[walkedSlot];
   if (old === undefined) return undefined;
   const first = walkedStart;
-  const last = core.arena.pivots[walkedSlot]!;
+  const last = core.arena.pivot(walkedSlot);
   core.version++;
   if (first === 0 && last === MAX_INDEX) storeNewRoot(core, undefined);
   else storeInNodes(core, first, last, undefined, true);
@@ -140,10 +146,10 @@ function storeNewRoot(core: TreeCore, value: unknown): void {
     core.size = 0;
     return;
   }
+  contentCount = 0;
+  pushContent(MAX_INDEX, value, 0);
   const leaf = core.arena.allocate(true);
-  core.arena.pivots[leaf * SLOTS] = MAX_INDEX;
-  core.arena.slots[leaf * SLOTS] = value;
-  core.arena.count[leaf] = 1;
+  writeNode(core, leaf, 0, 1);
   core.root = leaf;
   core.height = 1;
   core.size = 1;
@@ -169,31 +175,14 @@ function storeWithoutRootNode(core: TreeCore, first: number, last: number, value
     core.size = 1;
     return;
   }
-  const arena = core.arena;
-  const leaf = arena.allocate(true);
-  const base = leaf * SLOTS;
-  let n = 0;
+  contentCount = 0;
   const keepRoot = core.hasRootValue && first > 0;
-  if (keepRoot) {
-    arena.pivots[base] = 0;
-    arena.slots[base] = core.rootValue;
-    n = 1;
-  }
-  const gapStart = keepRoot ? 1 : 0;
-  if (first > gapStart) {
-    arena.pivots[base + n] = first - 1;
-    arena.slots[base + n] = undefined;
-    n++;
-  }
-  arena.pivots[base + n] = last;
-  arena.slots[base + n] = value;
-  n++;
-  if (last < MAX_INDEX) {
-    arena.pivots[base + n] = MAX_INDEX;
-    arena.slots[base + n] = undefined;
-    n++;
-  }
-  arena.count[leaf] = n;
+  if (keepRoot) pushContent(0, core.rootValue, 0);
+  if (first > (keepRoot ? 1 : 0)) pushContent(first - 1, undefined, 0);
+  pushContent(last, value, 0);
+  if (last < MAX_INDEX) pushContent(MAX_INDEX, undefined, 0);
+  const leaf = core.arena.allocate(true);
+  writeNode(core, leaf, 0, contentCount);
   core.size = keepRoot ? 2 : 1;
   core.hasRootValue = false;
   core.rootValue = undefined;
@@ -213,7 +202,7 @@ function storeInNodes(
   walked = false,
 ): void {
   const arena = core.arena;
-  const { pivots, slots, count } = arena;
+  const { slots, count } = arena;
   if (!walked) walkLeaf(core, first);
   const left = walkedLeaf;
   let leftSlot = walkedSlot;
@@ -221,12 +210,12 @@ function storeInNodes(
   const leftMin = walkedMin;
   let right = left;
   let rightSlot = leftSlot;
-  if (last > pivots[left * SLOTS + count[left]! - 1]!) {
+  if (last > core.nodeMax(left)) {
     walkLeaf(core, last);
     right = walkedLeaf;
     rightSlot = walkedSlot;
   } else {
-    while (pivots[rightSlot]! < last) rightSlot++;
+    while (arena.pivot(rightSlot) < last) rightSlot++;
   }
 
   if (value === undefined) {
@@ -239,20 +228,20 @@ function storeInNodes(
       slots[leftSlot - 1] === undefined
     ) {
       leftSlot--;
-      leftStart = leftSlot > left * SLOTS ? pivots[leftSlot - 1]! + 1 : leftMin;
+      leftStart = leftSlot > left * SLOTS ? arena.pivot(leftSlot - 1) + 1 : leftMin;
       first = leftStart;
     }
     if (slots[rightSlot] === undefined) {
-      last = pivots[rightSlot]!;
-    } else if (last === pivots[rightSlot]) {
+      last = arena.pivot(rightSlot);
+    } else if (last === arena.pivot(rightSlot)) {
       if (rightSlot + 1 < right * SLOTS + count[right]!) {
-        if (slots[rightSlot + 1] === undefined) last = pivots[++rightSlot]!;
+        if (slots[rightSlot + 1] === undefined) last = arena.pivot(++rightSlot);
       } else if (last < MAX_INDEX) {
         const next = core.rightNeighbour(right);
         if (slots[next * SLOTS] === undefined) {
           right = next;
           rightSlot = next * SLOTS;
-          last = pivots[rightSlot]!;
+          last = arena.pivot(rightSlot);
         }
       }
     }
@@ -262,8 +251,8 @@ function storeInNodes(
     }
   }
 
-  const rightEnd = pivots[rightSlot]!;
-  const leftMax = pivots[left * SLOTS + count[left]! - 1]!;
+  const rightEnd = arena.pivot(rightSlot);
+  const leftMax = core.nodeMax(left);
   // An empty range may end a leaf only at the right edge of the tree.
   const emptiesLeafEnd = value === undefined && last === leftMax && leftMax !== MAX_INDEX;
 
@@ -352,10 +341,11 @@ function pushContent(pivot: number, slot: unknown, gap: number): void {
 
 /** Appends the arena slots `[from, to)` (absolute indices) of one node to the content. */
 function copyToContent(core: TreeCore, from: number, to: number): void {
-  const { pivots, slots, gaps } = core.arena;
+  const arena = core.arena;
+  const { slots, gaps } = arena;
   const withGaps = core.alloc;
   for (let i = from; i < to; i++) {
-    contentPivots[contentCount] = pivots[i]!;
+    contentPivots[contentCount] = arena.pivot(i);
     contentSlots[contentCount] = slots[i];
     contentGaps[contentCount] = withGaps ? gaps[i]! : 0;
     contentCount++;
@@ -380,13 +370,13 @@ function prependNodeToContent(core: TreeCore, node: number): void {
 /** Writes content slots `[from, to)` into `node`, re-parenting children of internal nodes. */
 function writeNode(core: TreeCore, node: number, from: number, to: number): void {
   const arena = core.arena;
-  const { pivots, slots, gaps, parent, parentSlot } = arena;
+  const { slots, gaps, parent, parentSlot } = arena;
   const base = node * SLOTS;
   const leaf = arena.isLeaf[node] === 1;
   const withGaps = core.alloc && !leaf;
+  arena.setPivots(node, contentPivots, from, to - from);
   let i = base;
   for (let c = from; c < to; c++, i++) {
-    pivots[i] = contentPivots[c]!;
     const slot = contentSlots[c];
     slots[i] = slot;
     if (!leaf) {
