@@ -11,6 +11,20 @@ export const MIN_SLOTS = 7;
 /** Fewest slots a non-root arange node keeps (data end >= 4). */
 export const ARANGE_MIN_SLOTS = 5;
 
+/** Slot contents a node keeps in its main row of `values`; more go to an overflow row. */
+const HALF = 8;
+
+/** Scratch for re-laying out one node's slots. */
+const slotScratch: unknown[] = new Array(SLOTS).fill(undefined);
+
+/** Number of set bits in a 16-bit mask. */
+export function popcount16(bits: number): number {
+  bits -= (bits >>> 1) & 0x5555;
+  bits = (bits & 0x3333) + ((bits >>> 2) & 0x3333);
+  bits = (bits + (bits >>> 4)) & 0x0f0f;
+  return (bits + (bits >>> 8)) & 0x1f;
+}
+
 /** Node states: a dead node has been cut out of the tree by the current write. */
 export const NODE_FREE = 0;
 export const NODE_LIVE = 1;
@@ -26,6 +40,11 @@ const NARROW_SPAN = 0xffffffff;
  * `[pivot(i-1) + 1, pivot(i)]` (slot 0 starts at the node's minimum, known from its parent),
  * and unlike the kernel the last used slot's pivot is kept too, so a node's maximum is its
  * last pivot. Leaf slots hold values (`undefined` = empty); internal slots hold child ids.
+ *
+ * Slot contents are stored compactly: `mask[n]` has bit `i` set when slot `i` holds
+ * something, and the held things sit in order in `values[n*8 .. n*8+7]`, continued in an
+ * overflow row of `overflow` for a node holding more than eight. Empty slots take no room:
+ * a leaf of alternating ranges and gaps keeps its eight values in the main row.
  * Allocation trees also keep, per internal node, the largest empty run below each child.
  *
  * Pivots are stored as 32-bit offsets from the node's first pivot (`base`) whenever the
@@ -38,7 +57,10 @@ export class NodeArena {
   base: Float64Array;
   wide: Int32Array;
   widePivots: Float64Array;
-  slots: unknown[];
+  mask: Uint16Array;
+  values: unknown[];
+  overflowRow: Int32Array;
+  overflow: unknown[];
   gaps: Float64Array;
   count: Uint8Array;
   isLeaf: Uint8Array;
@@ -52,6 +74,8 @@ export class NodeArena {
   private freeHead = -1;
   private wideUsed = 0;
   private wideFree: number[] = [];
+  private overflowUsed = 0;
+  private overflowFree: number[] = [];
   private readonly withGaps: boolean;
 
   constructor(withGaps: boolean, capacity = INITIAL_CAPACITY) {
@@ -60,7 +84,10 @@ export class NodeArena {
     this.base = new Float64Array(capacity);
     this.wide = new Int32Array(capacity);
     this.widePivots = new Float64Array(4 * SLOTS);
-    this.slots = new Array(capacity * SLOTS).fill(undefined);
+    this.mask = new Uint16Array(capacity);
+    this.values = new Array(capacity * HALF).fill(undefined);
+    this.overflowRow = new Int32Array(capacity);
+    this.overflow = [];
     this.gaps = new Float64Array(withGaps ? capacity * SLOTS : 0);
     this.count = new Uint8Array(capacity);
     this.isLeaf = new Uint8Array(capacity);
@@ -85,6 +112,8 @@ export class NodeArena {
     }
     this.count[node] = 0;
     this.wide[node] = -1;
+    this.mask[node] = 0;
+    this.overflowRow[node] = -1;
     this.isLeaf[node] = leaf ? 1 : 0;
     this.state[node] = NODE_LIVE;
     this.parent[node] = -1;
@@ -95,9 +124,7 @@ export class NodeArena {
 
   /** Returns a row to the free list and drops its references so values can be collected. */
   release(node: number): void {
-    const slots = this.slots;
-    const base = node * SLOTS;
-    for (let i = 0; i < SLOTS; i++) slots[base + i] = undefined;
+    this.clearSlots(node);
     this.state[node] = NODE_FREE;
     this.count[node] = 0;
     if (this.wide[node]! >= 0) this.releaseWide(node);
@@ -108,7 +135,10 @@ export class NodeArena {
 
   /** Forgets every node; keeps the typed arrays for reuse. */
   reset(): void {
-    this.slots.fill(undefined, 0, this.used * SLOTS);
+    this.values.fill(undefined, 0, this.used * HALF);
+    this.overflow.length = 0;
+    this.overflowUsed = 0;
+    this.overflowFree.length = 0;
     this.used = 0;
     this.live = 0;
     this.freeHead = -1;
@@ -123,6 +153,112 @@ export class NodeArena {
     return row < 0
       ? this.base[node]! + this.offsets[at]!
       : this.widePivots[(row << 4) | (at & 15)]!;
+  }
+
+  /** True when the slot at absolute index `at` (node * SLOTS + i) holds nothing. */
+  isEmptyAt(at: number): boolean {
+    return ((this.mask[at >>> 4]! >>> (at & 15)) & 1) === 0;
+  }
+
+  /** What the slot at absolute index `at` holds: a value, a child id, or `undefined`. */
+  slotAt(at: number): unknown {
+    const node = at >>> 4;
+    const bit = at & 15;
+    const mask = this.mask[node]!;
+    if (((mask >>> bit) & 1) === 0) return undefined;
+    const k = popcount16(mask & ((1 << bit) - 1));
+    return k < HALF
+      ? this.values[node * HALF + k]
+      : this.overflow[this.overflowRow[node]! * HALF + k - HALF];
+  }
+
+  /** The child id in slot `at` of an internal node (every used slot of one is set). */
+  childAt(at: number): number {
+    const node = at >>> 4;
+    const bit = at & 15;
+    return (
+      bit < HALF
+        ? this.values[node * HALF + bit]
+        : this.overflow[this.overflowRow[node]! * HALF + bit - HALF]
+    ) as number;
+  }
+
+  /**
+   * Sets the contents of slots `0 .. n-1` of `node` from `source[from .. from+n)` and clears
+   * the rest, taking or returning an overflow row as the number of non-empty slots needs.
+   */
+  setSlots(node: number, source: unknown[], from: number, n: number): void {
+    let mask = 0;
+    let held = 0;
+    for (let i = 0; i < n; i++) {
+      if (source[from + i] !== undefined) {
+        mask |= 1 << i;
+        held++;
+      }
+    }
+    let row = this.overflowRow[node]!;
+    if (held > HALF && row < 0) {
+      row = this.overflowRow[node] = this.allocateOverflow();
+    } else if (held <= HALF && row >= 0) {
+      this.releaseOverflow(node);
+      row = -1;
+    }
+    const values = this.values;
+    const overflow = this.overflow;
+    const main = node * HALF;
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      const value = source[from + i];
+      if (value === undefined) continue;
+      if (k < HALF) values[main + k] = value;
+      else overflow[row * HALF + k - HALF] = value;
+      k++;
+    }
+    for (; k < HALF; k++) values[main + k] = undefined;
+    if (row >= 0) for (; k < 2 * HALF; k++) overflow[row * HALF + k - HALF] = undefined;
+    this.mask[node] = mask;
+  }
+
+  /** Sets what slot `at` holds, keeping every other slot of its node. */
+  replaceSlot(at: number, value: unknown): void {
+    const node = at >>> 4;
+    const bit = at & 15;
+    const mask = this.mask[node]!;
+    if (((mask >>> bit) & 1) === 1 && value !== undefined) {
+      const k = popcount16(mask & ((1 << bit) - 1));
+      if (k < HALF) this.values[node * HALF + k] = value;
+      else this.overflow[this.overflowRow[node]! * HALF + k - HALF] = value;
+      return;
+    }
+    // The slot turns empty or full: lay the node's contents out again.
+    const n = this.count[node]!;
+    for (let i = 0; i < n; i++) slotScratch[i] = this.slotAt(node * SLOTS + i);
+    slotScratch[bit] = value;
+    this.setSlots(node, slotScratch, 0, n);
+  }
+
+  /** Empties every slot of `node`. */
+  private clearSlots(node: number): void {
+    const values = this.values;
+    for (let k = 0; k < HALF; k++) values[node * HALF + k] = undefined;
+    if (this.overflowRow[node]! >= 0) this.releaseOverflow(node);
+    this.mask[node] = 0;
+  }
+
+  private allocateOverflow(): number {
+    const reused = this.overflowFree.pop();
+    if (reused !== undefined) return reused;
+    const overflow = this.overflow;
+    for (let k = 0; k < HALF; k++) overflow.push(undefined);
+    return this.overflowUsed++;
+  }
+
+  private releaseOverflow(node: number): void {
+    const row = this.overflowRow[node]!;
+    const overflow = this.overflow;
+    for (let k = 0; k < HALF; k++) overflow[row * HALF + k] = undefined;
+    this.overflowFree.push(row);
+    this.overflowRow[node] = -1;
   }
 
   /** The absolute slot index of the slot in `node` that holds `index` (within its bounds). */
@@ -185,7 +321,9 @@ export class NodeArena {
       this.gaps.byteLength +
       this.count.byteLength * 3 +
       this.parent.byteLength +
-      this.slots.length * 8
+      this.mask.byteLength +
+      this.overflowRow.byteLength +
+      (this.values.length + this.overflow.length) * 8
     );
   }
 
@@ -202,15 +340,23 @@ export class NodeArena {
     this.parentSlot = resizeUint8(this.parentSlot, capacity);
     this.parent = resizeInt32(this.parent, capacity);
     // A new exact-size array rather than push(): push grows by half again, the arena by a quarter.
-    const slots = new Array(capacity * SLOTS).fill(undefined);
-    const old = this.slots;
-    for (let i = 0; i < old.length; i++) slots[i] = old[i];
-    this.slots = slots;
+    this.mask = resizeUint16(this.mask, capacity);
+    this.overflowRow = resizeInt32(this.overflowRow, capacity);
+    const values = new Array(capacity * HALF).fill(undefined);
+    const old = this.values;
+    for (let i = 0; i < old.length; i++) values[i] = old[i];
+    this.values = values;
   }
 }
 
 function resizeFloat64(array: Float64Array, length: number): Float64Array {
   const next = new Float64Array(length);
+  next.set(array);
+  return next;
+}
+
+function resizeUint16(array: Uint16Array, length: number): Uint16Array {
+  const next = new Uint16Array(length);
   next.set(array);
   return next;
 }

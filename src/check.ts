@@ -23,7 +23,7 @@ export function validateTree(core: TreeCore): void {
   }
   if (core.hasRootValue) fail('a tree with nodes also holds a root-pointer entry');
   const arena = core.arena;
-  const { slots, count, isLeaf, state, parent, parentSlot } = arena;
+  const { count, isLeaf, state, parent, parentSlot } = arena;
   if (parent[core.root] !== -1) fail(`root node ${core.root} has parent ${parent[core.root]}`);
 
   // Depth-first, left to right, with an explicit stack of (node, min, max, depth).
@@ -64,14 +64,14 @@ export function validateTree(core: TreeCore): void {
     if (arena.pivot(base + n - 1) !== max)
       fail(`${where}: last pivot ${arena.pivot(base + n - 1)} is not the node's max`);
     for (let i = n; i < SLOTS; i++) {
-      if (slots[base + i] !== undefined) fail(`${where}: slot ${i} is set past the end`);
+      if (!arena.isEmptyAt(base + i)) fail(`${where}: slot ${i} is set past the end`);
     }
     if (leaf) {
       if (min !== nextIndex)
         fail(`${where}: leaves are not contiguous (expected min ${nextIndex})`);
       nextIndex = max + 1;
       for (let i = 0; i < n; i++) {
-        const empty = slots[base + i] === undefined;
+        const empty = arena.isEmptyAt(base + i);
         if (empty && previousEmpty)
           fail(`${where}: slot ${i} is an empty range next to another empty range`);
         previousEmpty = empty;
@@ -84,7 +84,7 @@ export function validateTree(core: TreeCore): void {
     start = min;
     const children: number[] = [];
     for (let i = 0; i < n; i++) {
-      const child = slots[base + i];
+      const child = arena.slotAt(base + i);
       if (typeof child !== 'number' || child < 0 || child >= arena.used) {
         fail(`${where}: slot ${i} holds ${describe(child)}, not a node`);
       }
@@ -114,7 +114,8 @@ export function validateTree(core: TreeCore): void {
  * before parents) and compares each internal node's gap array with it.
  */
 function checkGaps(core: TreeCore, visited: number[], fail: (message: string) => never): void {
-  const { slots, gaps, count, isLeaf } = core.arena;
+  const arena = core.arena;
+  const { gaps, count, isLeaf } = arena;
   const realGap = new Map<number, number>();
   for (let k = visited.length - 2; k >= 0; k -= 2) {
     const node = visited[k]!;
@@ -125,7 +126,7 @@ function checkGaps(core: TreeCore, visited: number[], fail: (message: string) =>
     const base = node * SLOTS;
     let best = 0;
     for (let i = 0; i < count[node]!; i++) {
-      const child = slots[base + i] as number;
+      const child = arena.childAt(base + i);
       const real = realGap.get(child)!;
       if (gaps[base + i] !== real) {
         fail(
@@ -149,7 +150,7 @@ export function dumpTree(core: TreeCore): string {
     return lines.join('\n');
   }
   const arena = core.arena;
-  const { slots, gaps, count, isLeaf } = arena;
+  const { gaps, count, isLeaf } = arena;
   const stack: number[] = [core.root, 0, 0];
   while (stack.length > 0) {
     const depth = stack.pop()!;
@@ -167,11 +168,11 @@ export function dumpTree(core: TreeCore): string {
     for (let i = 0; i < n; i++) {
       const last = arena.pivot(base + i);
       if (leaf) {
-        lines.push(`${indent}  [${start}, ${last}] ${formatValue(slots[base + i])}`);
+        lines.push(`${indent}  [${start}, ${last}] ${formatValue(arena.slotAt(base + i))}`);
       } else {
         const gap = core.alloc ? ` gap ${gaps[base + i]}` : '';
-        lines.push(`${indent}  [${start}, ${last}] -> node ${slots[base + i]}${gap}`);
-        children.push(slots[base + i] as number, start, depth + 1);
+        lines.push(`${indent}  [${start}, ${last}] -> node ${arena.slotAt(base + i)}${gap}`);
+        children.push(arena.childAt(base + i), start, depth + 1);
       }
       start = last + 1;
     }

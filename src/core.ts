@@ -77,7 +77,8 @@ export class TreeCore {
 
   /** The node right after `node` on the same level, or -1 at the right edge. O(height). */
   rightNeighbour(node: number): number {
-    const { parent, parentSlot, count, slots } = this.arena;
+    const arena = this.arena;
+    const { parent, parentSlot, count } = arena;
     let at = node;
     let depth = 0;
     for (;;) {
@@ -86,8 +87,8 @@ export class TreeCore {
       const slot = parentSlot[at]!;
       depth++;
       if (slot + 1 < count[up]!) {
-        let down = slots[up * SLOTS + slot + 1] as number;
-        while (--depth > 0) down = slots[down * SLOTS] as number;
+        let down = arena.childAt(up * SLOTS + slot + 1);
+        while (--depth > 0) down = arena.childAt(down * SLOTS);
         return down;
       }
       at = up;
@@ -96,7 +97,8 @@ export class TreeCore {
 
   /** The node right before `node` on the same level, or -1 at the left edge. O(height). */
   leftNeighbour(node: number): number {
-    const { parent, parentSlot, count, slots } = this.arena;
+    const arena = this.arena;
+    const { parent, parentSlot, count } = arena;
     let at = node;
     let depth = 0;
     for (;;) {
@@ -105,8 +107,8 @@ export class TreeCore {
       const slot = parentSlot[at]!;
       depth++;
       if (slot > 0) {
-        let down = slots[up * SLOTS + slot - 1] as number;
-        while (--depth > 0) down = slots[down * SLOTS + count[down]! - 1] as number;
+        let down = arena.childAt(up * SLOTS + slot - 1);
+        while (--depth > 0) down = arena.childAt(down * SLOTS + count[down]! - 1);
         return down;
       }
       at = up;
@@ -116,14 +118,14 @@ export class TreeCore {
   /** Largest run of empty indices in leaf `node`, which covers `[min, ...]`. */
   leafGap(node: number, min: number): number {
     const arena = this.arena;
-    const { slots, count } = arena;
+    const { count } = arena;
     const base = node * SLOTS;
     const end = base + count[node]!;
     let start = min;
     let best = 0;
     for (let i = base; i < end; i++) {
       const pivot = arena.pivot(i);
-      if (slots[i] === undefined && pivot - start + 1 > best) best = pivot - start + 1;
+      if (arena.isEmptyAt(i) && pivot - start + 1 > best) best = pivot - start + 1;
       start = pivot + 1;
     }
     return best;

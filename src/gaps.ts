@@ -41,7 +41,7 @@ export function emptyArea(
 /** Lowest fit: depth-first from the left, skipping children whose gap is too small. */
 function searchUp(core: TreeCore, min: number, max: number, size: number): number {
   const arena = core.arena;
-  const { slots, gaps, count, isLeaf } = arena;
+  const { gaps, count, isLeaf } = arena;
   let depth = 0;
   enterForward(core, core.root, 0, min, depth);
   while (depth >= 0) {
@@ -52,7 +52,7 @@ function searchUp(core: TreeCore, min: number, max: number, size: number): numbe
     if (isLeaf[node]) {
       for (; slot < end && start <= max; slot++) {
         const last = arena.pivot(slot);
-        if (slots[slot] === undefined) {
+        if (arena.isEmptyAt(slot)) {
           const from = Math.max(start, min);
           const to = Math.min(last, max);
           if (to - from + 1 >= size) return from;
@@ -72,7 +72,7 @@ function searchUp(core: TreeCore, min: number, max: number, size: number): numbe
     stackStart[depth] = last + 1;
     if (gaps[slot]! >= size) {
       depth++;
-      enterForward(core, slots[slot] as number, start, min, depth);
+      enterForward(core, arena.childAt(slot), start, min, depth);
     }
   }
   return -1;
@@ -101,7 +101,7 @@ function enterForward(
 /** Highest fit: depth-first from the right, skipping children whose gap is too small. */
 function searchDown(core: TreeCore, min: number, max: number, size: number): number {
   const arena = core.arena;
-  const { slots, gaps, isLeaf } = arena;
+  const { gaps, isLeaf } = arena;
   let depth = 0;
   enterBackward(core, core.root, 0, max, depth);
   while (depth >= 0) {
@@ -113,7 +113,7 @@ function searchDown(core: TreeCore, min: number, max: number, size: number): num
       for (; slot >= base; slot--) {
         const last = arena.pivot(slot);
         if (last < min) break;
-        if (slots[slot] === undefined) {
+        if (arena.isEmptyAt(slot)) {
           const start = slot > base ? arena.pivot(slot - 1) + 1 : nodeMin;
           const from = Math.max(start, min);
           const to = Math.min(last, max);
@@ -131,7 +131,7 @@ function searchDown(core: TreeCore, min: number, max: number, size: number): num
     stackSlot[depth] = slot - 1;
     if (gaps[slot]! >= size) {
       depth++;
-      enterBackward(core, slots[slot] as number, start, max, depth);
+      enterBackward(core, arena.childAt(slot), start, max, depth);
     }
   }
   return -1;

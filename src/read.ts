@@ -18,7 +18,7 @@ let atLeafMin = 0;
 /** Positions on the slot holding `index`; the tree must have a root node. */
 function walkTo(core: TreeCore, index: number): void {
   const arena = core.arena;
-  const { slots } = arena;
+
   let node = core.root;
   let min = 0;
   for (let level = core.height; ; level--) {
@@ -33,7 +33,7 @@ function walkTo(core: TreeCore, index: number): void {
       return;
     }
     min = start;
-    node = slots[i] as number;
+    node = arena.childAt(i);
   }
 }
 
@@ -80,12 +80,12 @@ export function loadValue(core: TreeCore, index: number): unknown {
   const root = core.root;
   if (root < 0) return core.hasRootValue && index === 0 ? core.rootValue : undefined;
   const arena = core.arena;
-  const { slots } = arena;
+
   let node = root;
   for (let level = core.height; ; level--) {
     const i = arena.findSlot(node, index);
-    if (level === 1) return slots[i];
-    node = slots[i] as number;
+    if (level === 1) return arena.slotAt(i);
+    node = arena.childAt(i);
   }
 }
 
@@ -107,9 +107,9 @@ export function findEntry(
   }
   walkTo(core, start);
   const arena = core.arena;
-  const { slots } = arena;
+
   for (;;) {
-    const value = slots[atSlot];
+    const value = arena.slotAt(atSlot);
     if (value !== undefined && !(skipZero && value === ZERO_ENTRY)) return entryHere(core, value);
     if (arena.pivot(atSlot) >= max || !stepForward(core)) return undefined;
   }
@@ -128,9 +128,9 @@ export function findEntryReverse(
     return { first: 0, last: 0, value };
   }
   walkTo(core, start);
-  const slots = core.arena.slots;
+  const arena = core.arena;
   for (;;) {
-    const value = slots[atSlot];
+    const value = arena.slotAt(atSlot);
     if (value !== undefined && value !== ZERO_ENTRY) return entryHere(core, value);
     if (atStart <= min || !stepBack(core)) return undefined;
   }
@@ -144,10 +144,10 @@ export function nextEntry(core: TreeCore, index: number, max: number): Entry<unk
   if (core.root < 0) return undefined;
   walkTo(core, index);
   const arena = core.arena;
-  const { slots } = arena;
+
   for (;;) {
     if (arena.pivot(atSlot) >= max || !stepForward(core)) return undefined;
-    const value = slots[atSlot];
+    const value = arena.slotAt(atSlot);
     if (value !== undefined) return entryHere(core, value);
   }
 }
@@ -163,10 +163,10 @@ export function prevEntry(core: TreeCore, index: number, min: number): Entry<unk
     return { first: 0, last: 0, value: core.rootValue };
   }
   walkTo(core, index);
-  const slots = core.arena.slots;
+  const arena = core.arena;
   for (;;) {
     if (atStart <= min || !stepBack(core)) return undefined;
-    const value = slots[atSlot];
+    const value = arena.slotAt(atSlot);
     if (value !== undefined) return entryHere(core, value);
   }
 }
@@ -196,11 +196,11 @@ export function forEachEntry(
   const version = core.version;
   for (;;) {
     // Visit the rest of this leaf, then hop to the next one.
-    const { slots } = arena;
+
     const end = leaf * SLOTS + arena.count[leaf]!;
     for (; slot < end; slot++) {
       const last = arena.pivot(slot);
-      const value = slots[slot];
+      const value = arena.slotAt(slot);
       if (value !== undefined && value !== ZERO_ENTRY) {
         callback(value, first, last);
         if (core.version !== version) {
@@ -248,7 +248,7 @@ export function* iterateEntries(
     const arena = core.arena;
     while (core.version === version) {
       const last = arena.pivot(slot);
-      const value = arena.slots[slot];
+      const value = arena.slotAt(slot);
       if (value !== undefined && value !== ZERO_ENTRY) yield { first, last, value };
       if (last >= max) return;
       first = last + 1;

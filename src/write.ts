@@ -37,7 +37,7 @@ let walkedMin = 0;
 
 function walkLeaf(core: TreeCore, index: number): void {
   const arena = core.arena;
-  const { slots } = arena;
+
   let node = core.root;
   let min = 0;
   for (let level = core.height; ; level--) {
@@ -52,7 +52,7 @@ function walkLeaf(core: TreeCore, index: number): void {
       return;
     }
     min = start;
-    node = slots[i] as number;
+    node = arena.childAt(i);
   }
 }
 
@@ -84,8 +84,8 @@ export function insertRange(core: TreeCore, first: number, last: number, value: 
   }
   walkLeaf(core, first);
   const arena = core.arena;
-  const { slots } = arena;
-  if (slots[walkedSlot] === undefined && arena.pivot(walkedSlot) >= last) {
+
+  if (arena.isEmptyAt(walkedSlot) && arena.pivot(walkedSlot) >= last) {
     if (value !== undefined) storeRange(core, first, last, value);
     return true;
   }
@@ -96,19 +96,12 @@ export function insertRange(core: TreeCore, first: number, last: number, value: 
   const end = base + core.arena.count[walkedLeaf]! - 1;
   const startOf = (slot: number) => (slot > base ? arena.pivot(slot - 1) + 1 : 0);
   let lo = walkedSlot;
-  if (slots[lo] !== undefined && first === startOf(lo) && lo > base && slots[lo - 1] === undefined)
-    lo--;
-  const widenedFirst = slots[lo] === undefined ? startOf(lo) : first;
+  if (!arena.isEmptyAt(lo) && first === startOf(lo) && lo > base && arena.isEmptyAt(lo - 1)) lo--;
+  const widenedFirst = arena.isEmptyAt(lo) ? startOf(lo) : first;
   let hi = walkedSlot;
   while (arena.pivot(hi) < last) hi++;
-  if (
-    slots[hi] !== undefined &&
-    last === arena.pivot(hi) &&
-    hi < end &&
-    slots[hi + 1] === undefined
-  )
-    hi++;
-  const widenedLast = slots[hi] === undefined ? arena.pivot(hi) : last;
+  if (!arena.isEmptyAt(hi) && last === arena.pivot(hi) && hi < end && arena.isEmptyAt(hi + 1)) hi++;
+  const widenedLast = arena.isEmptyAt(hi) ? arena.pivot(hi) : last;
   if (widenedFirst !== 0 || widenedLast !== MAX_INDEX) return false;
   storeRange(core, 0, MAX_INDEX, undefined);
   return true;
@@ -125,7 +118,7 @@ export function eraseIndex(core: TreeCore, index: number): unknown {
     return old;
   }
   walkLeaf(core, index);
-  const old = core.arena.slots[walkedSlot];
+  const old = core.arena.slotAt(walkedSlot);
   if (old === undefined) return undefined;
   const first = walkedStart;
   const last = core.arena.pivot(walkedSlot);
@@ -202,7 +195,7 @@ function storeInNodes(
   walked = false,
 ): void {
   const arena = core.arena;
-  const { slots, count } = arena;
+  const { count } = arena;
   if (!walked) walkLeaf(core, first);
   const left = walkedLeaf;
   let leftSlot = walkedSlot;
@@ -220,25 +213,21 @@ function storeInNodes(
 
   if (value === undefined) {
     // Widen an erase over the empty ranges next to it so empties never sit side by side.
-    if (slots[leftSlot] === undefined) {
+    if (arena.isEmptyAt(leftSlot)) {
       first = leftStart;
-    } else if (
-      first === leftStart &&
-      leftSlot > left * SLOTS &&
-      slots[leftSlot - 1] === undefined
-    ) {
+    } else if (first === leftStart && leftSlot > left * SLOTS && arena.isEmptyAt(leftSlot - 1)) {
       leftSlot--;
       leftStart = leftSlot > left * SLOTS ? arena.pivot(leftSlot - 1) + 1 : leftMin;
       first = leftStart;
     }
-    if (slots[rightSlot] === undefined) {
+    if (arena.isEmptyAt(rightSlot)) {
       last = arena.pivot(rightSlot);
     } else if (last === arena.pivot(rightSlot)) {
       if (rightSlot + 1 < right * SLOTS + count[right]!) {
-        if (slots[rightSlot + 1] === undefined) last = arena.pivot(++rightSlot);
+        if (arena.isEmptyAt(rightSlot + 1)) last = arena.pivot(++rightSlot);
       } else if (last < MAX_INDEX) {
         const next = core.rightNeighbour(right);
-        if (slots[next * SLOTS] === undefined) {
+        if (arena.isEmptyAt(next * SLOTS)) {
           right = next;
           rightSlot = next * SLOTS;
           last = arena.pivot(rightSlot);
@@ -270,11 +259,11 @@ function storeInNodes(
   // Count what the write removes: every entry in the overwritten slots.
   let removed = 0;
   if (left === right) {
-    for (let i = leftSlot; i <= rightSlot; i++) if (slots[i] !== undefined) removed++;
+    for (let i = leftSlot; i <= rightSlot; i++) if (!arena.isEmptyAt(i)) removed++;
   } else {
     const leftEnd = left * SLOTS + count[left]!;
-    for (let i = leftSlot; i < leftEnd; i++) if (slots[i] !== undefined) removed++;
-    for (let i = right * SLOTS; i <= rightSlot; i++) if (slots[i] !== undefined) removed++;
+    for (let i = leftSlot; i < leftEnd; i++) if (!arena.isEmptyAt(i)) removed++;
+    for (let i = right * SLOTS; i <= rightSlot; i++) if (!arena.isEmptyAt(i)) removed++;
   }
 
   // Build the leaf's new contents: left part, the new range, right part.
@@ -283,14 +272,14 @@ function storeInNodes(
   copyToContent(core, left * SLOTS, leftSlot);
   let added = 0;
   if (first > leftStart) {
-    pushContent(first - 1, slots[leftSlot], 0);
-    if (slots[leftSlot] !== undefined) added++;
+    pushContent(first - 1, arena.slotAt(leftSlot), 0);
+    if (!arena.isEmptyAt(leftSlot)) added++;
   }
   pushContent(last, value, 0);
   if (value !== undefined) added++;
   if (last < rightEnd) {
-    pushContent(rightEnd, slots[rightSlot], 0);
-    if (slots[rightSlot] !== undefined) added++;
+    pushContent(rightEnd, arena.slotAt(rightSlot), 0);
+    if (!arena.isEmptyAt(rightSlot)) added++;
   }
   copyToContent(core, rightSlot + 1, right * SLOTS + count[right]!);
   core.size += added - removed;
@@ -321,9 +310,8 @@ function storeExactFit(
   leafMin: number,
   value: unknown,
 ): void {
-  const slots = core.arena.slots;
-  const old = slots[slot];
-  slots[slot] = value;
+  const old = core.arena.slotAt(slot);
+  core.arena.replaceSlot(slot, value);
   if (old === undefined) {
     if (value !== undefined) core.size++;
   } else if (value === undefined) {
@@ -342,11 +330,11 @@ function pushContent(pivot: number, slot: unknown, gap: number): void {
 /** Appends the arena slots `[from, to)` (absolute indices) of one node to the content. */
 function copyToContent(core: TreeCore, from: number, to: number): void {
   const arena = core.arena;
-  const { slots, gaps } = arena;
+  const { gaps } = arena;
   const withGaps = core.alloc;
   for (let i = from; i < to; i++) {
     contentPivots[contentCount] = arena.pivot(i);
-    contentSlots[contentCount] = slots[i];
+    contentSlots[contentCount] = arena.slotAt(i);
     contentGaps[contentCount] = withGaps ? gaps[i]! : 0;
     contentCount++;
   }
@@ -370,24 +358,20 @@ function prependNodeToContent(core: TreeCore, node: number): void {
 /** Writes content slots `[from, to)` into `node`, re-parenting children of internal nodes. */
 function writeNode(core: TreeCore, node: number, from: number, to: number): void {
   const arena = core.arena;
-  const { slots, gaps, parent, parentSlot } = arena;
+  const { gaps, parent, parentSlot } = arena;
   const base = node * SLOTS;
   const leaf = arena.isLeaf[node] === 1;
   const withGaps = core.alloc && !leaf;
   arena.setPivots(node, contentPivots, from, to - from);
-  let i = base;
-  for (let c = from; c < to; c++, i++) {
-    const slot = contentSlots[c];
-    slots[i] = slot;
-    if (!leaf) {
-      parent[slot as number] = node;
-      parentSlot[slot as number] = i - base;
+  arena.setSlots(node, contentSlots, from, to - from);
+  if (!leaf) {
+    for (let c = from, i = base; c < to; c++, i++) {
+      const child = contentSlots[c] as number;
+      parent[child] = node;
+      parentSlot[child] = i - base;
       if (withGaps) gaps[i] = contentGaps[c]!;
     }
   }
-  // Clear what the node held beyond its new end so no stale value stays reachable.
-  const oldEnd = base + arena.count[node]!;
-  for (; i < oldEnd; i++) slots[i] = undefined;
   arena.count[node] = to - from;
 }
 
@@ -404,7 +388,7 @@ function markDead(core: TreeCore, node: number): void {
 /** Cuts out a whole subtree covered by a spanning store, counting the entries it held. */
 function destroySubtree(core: TreeCore, top: number): void {
   const arena = core.arena;
-  const { slots, count, isLeaf } = arena;
+  const { count, isLeaf } = arena;
   const first = deadCount;
   markDead(core, top);
   // The dead list doubles as the work list: every node on it past `first` is visited once.
@@ -413,10 +397,10 @@ function destroySubtree(core: TreeCore, top: number): void {
     const base = node * SLOTS;
     const end = base + count[node]!;
     if (isLeaf[node]) {
-      for (let i = base; i < end; i++) if (slots[i] !== undefined) core.size--;
+      for (let i = base; i < end; i++) if (!arena.isEmptyAt(i)) core.size--;
     } else {
       for (let i = base; i < end; i++) {
-        const child = slots[i] as number;
+        const child = arena.childAt(i);
         if (arena.state[child] === NODE_LIVE) markDead(core, child);
       }
     }
@@ -425,10 +409,11 @@ function destroySubtree(core: TreeCore, top: number): void {
 
 /** Cuts out the children of `parentNode` in slots `[from, to)` that are still live. */
 function dropChildren(core: TreeCore, parentNode: number, from: number, to: number): void {
-  const { slots, state } = core.arena;
+  const arena = core.arena;
+  const { state } = arena;
   const base = parentNode * SLOTS;
   for (let i = from; i < to; i++) {
-    const child = slots[base + i] as number;
+    const child = arena.childAt(base + i);
     if (state[child] === NODE_LIVE) destroySubtree(core, child);
   }
 }
@@ -495,7 +480,7 @@ function rebuild(core: TreeCore, left: number, right: number): void {
           (leaf ? 1 : 0) -
           (contentPivots[contentCount - 1] === MAX_INDEX ? 1 : 0);
         if (slot > 0) {
-          const sibling = arena.slots[up * SLOTS + slot - 1] as number;
+          const sibling = arena.childAt(up * SLOTS + slot - 1);
           if (arena.count[sibling]! + contentCount <= limit) {
             prependNodeToContent(core, sibling);
             if (leaf) contentMin = core.nodeMin(sibling);
@@ -504,7 +489,7 @@ function rebuild(core: TreeCore, left: number, right: number): void {
           }
         }
         if (left === right && slot + 1 < arena.count[up]!) {
-          const sibling = arena.slots[up * SLOTS + slot + 1] as number;
+          const sibling = arena.childAt(up * SLOTS + slot + 1);
           if (arena.count[sibling]! + contentCount <= limit) {
             copyToContent(core, sibling * SLOTS, sibling * SLOTS + arena.count[sibling]!);
             right = sibling;
@@ -608,7 +593,7 @@ function finishAtRoot(core: TreeCore, outputs: number): void {
   let root = outNodes[0]!;
   // A root with a single child hands the root role down (the tree gets shorter).
   while (!arena.isLeaf[root] && arena.count[root] === 1) {
-    const child = arena.slots[root * SLOTS] as number;
+    const child = arena.childAt(root * SLOTS);
     markDead(core, root);
     root = child;
     core.height--;
