@@ -219,6 +219,43 @@ export class NodeArena {
     this.mask[node] = mask;
   }
 
+  /**
+   * Decodes the slots at absolute indices `[from, to)` of one node into `pivotsOut` and
+   * `slotsOut` starting at `at`: the bulk form of `pivot()` and `slotAt()`.
+   */
+  readSlots(
+    from: number,
+    to: number,
+    pivotsOut: Float64Array,
+    slotsOut: unknown[],
+    at: number,
+  ): void {
+    const node = from >>> 4;
+    const row = this.wide[node]!;
+    if (row < 0) {
+      const base = this.base[node]!;
+      const offsets = this.offsets;
+      for (let i = from, o = at; i < to; i++, o++) pivotsOut[o] = base + offsets[i]!;
+    } else {
+      const widePivots = this.widePivots;
+      const first = row * SLOTS - node * SLOTS;
+      for (let i = from, o = at; i < to; i++, o++) pivotsOut[o] = widePivots[first + i]!;
+    }
+    const mask = this.mask[node]!;
+    const values = this.values;
+    const overflowBase = this.overflowRow[node]! * HALF - HALF;
+    const firstBit = from & 15;
+    let k = popcount16(mask & ((1 << firstBit) - 1));
+    for (let bit = firstBit, o = at; bit < firstBit + to - from; bit++, o++) {
+      if (((mask >>> bit) & 1) === 0) {
+        slotsOut[o] = undefined;
+      } else {
+        slotsOut[o] = k < HALF ? values[node * HALF + k] : this.overflow[overflowBase + k];
+        k++;
+      }
+    }
+  }
+
   /** Sets what slot `at` holds, keeping every other slot of its node. */
   replaceSlot(at: number, value: unknown): void {
     const node = at >>> 4;
@@ -327,9 +364,13 @@ export class NodeArena {
     );
   }
 
-  /** Grows every row array by a quarter (not doubling: the arena is most of the tree's memory). */
+  /**
+   * Grows every row array: doubling while the arena is small (copies are cheap and frequent
+   * there), by a quarter once it is large (the arena is most of the tree's memory, and a
+   * quarter bounds the unused tail).
+   */
   private grow(): void {
-    const capacity = Math.max(INITIAL_CAPACITY, Math.ceil(this.capacity * 1.25));
+    const capacity = this.capacity < 1 << 16 ? this.capacity * 2 : Math.ceil(this.capacity * 1.25);
     this.offsets = resizeUint32(this.offsets, capacity * SLOTS);
     this.base = resizeFloat64(this.base, capacity);
     this.wide = resizeInt32(this.wide, capacity);

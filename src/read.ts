@@ -228,13 +228,7 @@ export function* iterateEntries(
   max: number,
 ): Generator<Entry<unknown>> {
   let from = start;
-  if (from > max) return;
-  if (core.root < 0) {
-    const entry = findEntry(core, from, max, true);
-    if (entry !== undefined) yield entry;
-    return;
-  }
-  for (;;) {
+  while (from <= max) {
     if (core.root < 0) {
       const entry = findEntry(core, from, max, true);
       if (entry !== undefined) yield entry;
@@ -246,13 +240,20 @@ export function* iterateEntries(
     let first = atStart;
     const version = core.version;
     const arena = core.arena;
-    while (core.version === version) {
+    for (;;) {
       const last = arena.pivot(slot);
       const value = arena.slotAt(slot);
-      if (value !== undefined && value !== ZERO_ENTRY) yield { first, last, value };
+      if (value !== undefined && value !== ZERO_ENTRY) {
+        yield { first, last, value };
+        // The caller may have written meanwhile: then every node id held here is suspect.
+        if (core.version !== version) {
+          if (last >= max) return;
+          from = last + 1;
+          break;
+        }
+      }
       if (last >= max) return;
       first = last + 1;
-      from = first;
       if (++slot === leaf * SLOTS + arena.count[leaf]!) {
         leaf = core.rightNeighbour(leaf);
         if (leaf < 0) return;
@@ -270,10 +271,36 @@ export function* iterateEntriesReverse(
 ): Generator<Entry<unknown>> {
   let from = start;
   while (from >= min) {
-    const entry = findEntryReverse(core, from, min);
-    if (entry === undefined) return;
-    yield entry;
-    if (entry.first <= min) return;
-    from = entry.first - 1;
+    if (core.root < 0) {
+      const entry = findEntryReverse(core, from, min);
+      if (entry !== undefined) yield entry;
+      return;
+    }
+    walkTo(core, from);
+    let leaf = atLeaf;
+    let slot = atSlot;
+    let first = atStart;
+    let leafMin = atLeafMin;
+    const version = core.version;
+    const arena = core.arena;
+    for (;;) {
+      const value = arena.slotAt(slot);
+      if (value !== undefined && value !== ZERO_ENTRY) {
+        yield { first, last: arena.pivot(slot), value };
+        if (core.version !== version) {
+          if (first <= min) return;
+          from = first - 1;
+          break;
+        }
+      }
+      if (first <= min) return;
+      if (slot === leaf * SLOTS) {
+        leaf = core.leftNeighbour(leaf);
+        leafMin = core.nodeMin(leaf);
+        slot = leaf * SLOTS + arena.count[leaf]!;
+      }
+      slot--;
+      first = slot > leaf * SLOTS ? arena.pivot(slot - 1) + 1 : leafMin;
+    }
   }
 }

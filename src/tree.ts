@@ -4,7 +4,14 @@
 
 import { dumpTree, validateTree } from './check.js';
 import { type Entry, TreeCore, ZERO_ENTRY } from './core.js';
-import { checkIndex, checkRange, describe, MAX_INDEX, MapleTreeError } from './errors.js';
+import {
+  checkIndex,
+  checkRange,
+  describe,
+  MAX_INDEX,
+  type MapleErrorCode,
+  MapleTreeError,
+} from './errors.js';
 import { emptyArea } from './gaps.js';
 import {
   findEntry,
@@ -283,23 +290,21 @@ export class MapleTree<V = unknown> {
     max: number,
     reverse: boolean,
   ): number {
-    const args = `${call}(size ${describe(size)}, window ${describe(min)}..${describe(max)})`;
-    if (!this.core.alloc) {
-      throw new MapleTreeError('EINVAL', `${args}: the tree was made without { alloc: true }`);
-    }
-    if (value === (ZERO_ENTRY as unknown)) {
-      throw new MapleTreeError('EINVAL', `${args}: ZERO_ENTRY cannot be allocated`);
-    }
+    // The message prefix is built only when a call fails: allocation is a hot path.
+    const fail = (code: MapleErrorCode, rule: string): never => {
+      const args = `${call}(size ${describe(size)}, window ${describe(min)}..${describe(max)})`;
+      throw new MapleTreeError(code, `${args}: ${rule}`);
+    };
+    if (!this.core.alloc) fail('EINVAL', 'the tree was made without { alloc: true }');
+    if (value === (ZERO_ENTRY as unknown)) fail('EINVAL', 'ZERO_ENTRY cannot be allocated');
     checkIndex(call, 'size', size);
     checkIndex(call, 'min', min);
     checkIndex(call, 'max', max);
-    if (size < 1) throw new MapleTreeError('EINVAL', `${args}: size must be at least 1`);
-    if (min > max) throw new MapleTreeError('EINVAL', `${args}: min must be <= max`);
-    if (max - min < size - 1) {
-      throw new MapleTreeError('EINVAL', `${args}: the window is smaller than size`);
-    }
+    if (size < 1) fail('EINVAL', 'size must be at least 1');
+    if (min > max) fail('EINVAL', 'min must be <= max');
+    if (max - min < size - 1) fail('EINVAL', 'the window is smaller than size');
     const start = emptyArea(this.core, min, max, size, reverse);
-    if (start < 0) throw new MapleTreeError('EBUSY', `${args}: no free range of that size`);
+    if (start < 0) fail('EBUSY', 'no free range of that size');
     if (value !== null && value !== undefined)
       storeRange(this.core, start, start + size - 1, value);
     return start;

@@ -329,15 +329,16 @@ function pushContent(pivot: number, slot: unknown, gap: number): void {
 
 /** Appends the arena slots `[from, to)` (absolute indices) of one node to the content. */
 function copyToContent(core: TreeCore, from: number, to: number): void {
+  if (from >= to) return;
   const arena = core.arena;
-  const { gaps } = arena;
-  const withGaps = core.alloc;
-  for (let i = from; i < to; i++) {
-    contentPivots[contentCount] = arena.pivot(i);
-    contentSlots[contentCount] = arena.slotAt(i);
-    contentGaps[contentCount] = withGaps ? gaps[i]! : 0;
-    contentCount++;
+  arena.readSlots(from, to, contentPivots, contentSlots, contentCount);
+  if (core.alloc) {
+    const gaps = arena.gaps;
+    for (let i = from, c = contentCount; i < to; i++, c++) contentGaps[c] = gaps[i]!;
+  } else {
+    contentGaps.fill(0, contentCount, contentCount + to - from);
   }
+  contentCount += to - from;
 }
 
 /** Prepends all slots of `node` to the content (pulling in a left neighbour). */
