@@ -34,6 +34,13 @@ const INITIAL_CAPACITY = 16;
 
 /** Pivots of a node that lie within this distance of its first pivot are kept as offsets. */
 const NARROW_SPAN = 0xffffffff;
+/** Words per node in `pivotRows`: 16 offsets, the base's low word, its high word. */
+const ROW = SLOTS + 2;
+const LOW = SLOTS;
+const HIGH = SLOTS + 1;
+/** High word of a wide node (a real base's high word is below 2^21). */
+const WIDE = 0xffffffff;
+const TWO_32 = 4294967296;
 
 /**
  * Struct-of-arrays node storage. Row `n` owns slots `n*16 .. n*16+15`: slot `i` covers
@@ -49,13 +56,12 @@ const NARROW_SPAN = 0xffffffff;
  *
  * Pivots are stored as 32-bit offsets from the node's first pivot (`base`) whenever the
  * node spans less than 2^32 indices, which is nearly every node: half the bytes of a
- * Float64 per pivot. A node spanning more ("wide") keeps its pivots in a Float64 row of
- * `widePivots` instead, named by `wide[n]` (-1 for narrow nodes).
+ * Float64 per pivot. Each node's pivot row in `pivotRows` is 18 words: 16 offsets, then the
+ * base's low and high 32 bits, so a walk reads one row. A node spanning more ("wide") has
+ * WIDE as its high word and the number of its Float64 row in `widePivots` as its low word.
  */
 export class NodeArena {
-  offsets: Uint32Array;
-  base: Float64Array;
-  wide: Int32Array;
+  pivotRows: Uint32Array;
   widePivots: Float64Array;
   mask: Uint16Array;
   values: unknown[];
@@ -80,9 +86,7 @@ export class NodeArena {
 
   constructor(withGaps: boolean, capacity = INITIAL_CAPACITY) {
     this.withGaps = withGaps;
-    this.offsets = new Uint32Array(capacity * SLOTS);
-    this.base = new Float64Array(capacity);
-    this.wide = new Int32Array(capacity);
+    this.pivotRows = new Uint32Array(capacity * ROW);
     this.widePivots = new Float64Array(4 * SLOTS);
     this.mask = new Uint16Array(capacity);
     this.values = new Array(capacity * HALF).fill(undefined);
@@ -111,7 +115,7 @@ export class NodeArena {
       node = this.used++;
     }
     this.count[node] = 0;
-    this.wide[node] = -1;
+    this.pivotRows[node * ROW + HIGH] = 0;
     this.mask[node] = 0;
     this.overflowRow[node] = -1;
     this.isLeaf[node] = leaf ? 1 : 0;
@@ -127,7 +131,7 @@ export class NodeArena {
     this.clearSlots(node);
     this.state[node] = NODE_FREE;
     this.count[node] = 0;
-    if (this.wide[node]! >= 0) this.releaseWide(node);
+    if (this.pivotRows[node * ROW + HIGH] === WIDE) this.releaseWide(node);
     this.parent[node] = this.freeHead;
     this.freeHead = node;
     this.live--;
@@ -148,11 +152,11 @@ export class NodeArena {
 
   /** The pivot at absolute slot index `at` (node * SLOTS + i; the shifts below assume 16). */
   pivot(at: number): number {
-    const node = at >>> 4;
-    const row = this.wide[node]!;
-    return row < 0
-      ? this.base[node]! + this.offsets[at]!
-      : this.widePivots[(row << 4) | (at & 15)]!;
+    const rows = this.pivotRows;
+    const row = (at >>> 4) * ROW;
+    const high = rows[row + HIGH]!;
+    if (high !== WIDE) return high * TWO_32 + rows[row + LOW]! + rows[row + (at & 15)]!;
+    return this.widePivots[(rows[row + LOW]! << 4) | (at & 15)]!;
   }
 
   /** True when the slot at absolute index `at` (node * SLOTS + i) holds nothing. */
@@ -231,15 +235,19 @@ export class NodeArena {
     at: number,
   ): void {
     const node = from >>> 4;
-    const row = this.wide[node]!;
-    if (row < 0) {
-      const base = this.base[node]!;
-      const offsets = this.offsets;
-      for (let i = from, o = at; i < to; i++, o++) pivotsOut[o] = base + offsets[i]!;
+    const rows = this.pivotRows;
+    const row = node * ROW;
+    const high = rows[row + HIGH]!;
+    const first = from & 15;
+    if (high !== WIDE) {
+      const base = high * TWO_32 + rows[row + LOW]!;
+      for (let i = row + first, o = at; o < at + to - from; i++, o++)
+        pivotsOut[o] = base + rows[i]!;
     } else {
       const widePivots = this.widePivots;
-      const first = row * SLOTS - node * SLOTS;
-      for (let i = from, o = at; i < to; i++, o++) pivotsOut[o] = widePivots[first + i]!;
+      for (let i = rows[row + LOW]! * SLOTS + first, o = at; o < at + to - from; i++, o++) {
+        pivotsOut[o] = widePivots[i]!;
+      }
     }
     const mask = this.mask[node]!;
     const values = this.values;
@@ -274,6 +282,62 @@ export class NodeArena {
     this.setSlots(node, slotScratch, 0, n);
   }
 
+  /**
+   * Rewrites the slots of leaf `node` from slot `first` on with `n` slots from the start of
+   * `pivots`/`slots`, keeping slots `0 .. first-1`. The node's first pivot (when `first > 0`)
+   * and its maximum must stay as they were, so its pivot encoding stays valid.
+   */
+  setTail(node: number, first: number, pivots: Float64Array, slots: unknown[], n: number): void {
+    if (first === 0) {
+      this.setPivots(node, pivots, 0, n);
+      this.setSlots(node, slots, 0, n);
+      return;
+    }
+    const rows = this.pivotRows;
+    const row = node * ROW;
+    const high = rows[row + HIGH]!;
+    if (high !== WIDE) {
+      const base = high * TWO_32 + rows[row + LOW]!;
+      for (let i = 0; i < n; i++) rows[row + first + i] = pivots[i]! - base;
+    } else {
+      const widePivots = this.widePivots;
+      const wide = rows[row + LOW]! * SLOTS + first;
+      for (let i = 0; i < n; i++) widePivots[wide + i] = pivots[i]!;
+    }
+    // Keep the packed values of the untouched prefix; lay the rest out after them.
+    const keptMask = this.mask[node]! & ((1 << first) - 1);
+    let mask = keptMask;
+    let held = popcount16(keptMask);
+    const start = held;
+    for (let i = 0; i < n; i++) {
+      if (slots[i] !== undefined) {
+        mask |= 1 << (first + i);
+        held++;
+      }
+    }
+    let overflow = this.overflowRow[node]!;
+    if (held > HALF && overflow < 0) {
+      overflow = this.overflowRow[node] = this.allocateOverflow();
+    } else if (held <= HALF && overflow >= 0) {
+      this.releaseOverflow(node);
+      overflow = -1;
+    }
+    const values = this.values;
+    const spill = this.overflow;
+    const main = node * HALF;
+    let k = start;
+    for (let i = 0; i < n; i++) {
+      const value = slots[i];
+      if (value === undefined) continue;
+      if (k < HALF) values[main + k] = value;
+      else spill[overflow * HALF + k - HALF] = value;
+      k++;
+    }
+    for (; k < HALF; k++) values[main + k] = undefined;
+    if (overflow >= 0) for (; k < 2 * HALF; k++) spill[overflow * HALF + k - HALF] = undefined;
+    this.mask[node] = mask;
+  }
+
   /** Empties every slot of `node`. */
   private clearSlots(node: number): void {
     const values = this.values;
@@ -300,38 +364,44 @@ export class NodeArena {
 
   /** The absolute slot index of the slot in `node` that holds `index` (within its bounds). */
   findSlot(node: number, index: number): number {
-    const at = node * SLOTS;
-    const row = this.wide[node]!;
-    if (row < 0) {
-      const offsets = this.offsets;
-      const target = index - this.base[node]!;
-      let i = at;
+    const rows = this.pivotRows;
+    const row = node * ROW;
+    const high = rows[row + HIGH]!;
+    if (high !== WIDE) {
+      const target = index - (high * TWO_32 + rows[row + LOW]!);
+      let i = row;
       // The last offset is the node's maximum, so the scan stops inside the node.
-      while (offsets[i]! < target) i++;
-      return i;
+      while (rows[i]! < target) i++;
+      return node * SLOTS + i - row;
     }
     const widePivots = this.widePivots;
-    const first = row * SLOTS;
+    const first = rows[row + LOW]! * SLOTS;
     let i = first;
     while (widePivots[i]! < index) i++;
-    return at + i - first;
+    return node * SLOTS + i - first;
   }
 
   /** Sets the first `n` pivots of `node` from `source[from .. from+n)`, choosing the encoding. */
   setPivots(node: number, source: Float64Array, from: number, n: number): void {
     const first = source[from]!;
-    const at = node * SLOTS;
+    const rows = this.pivotRows;
+    const row = node * ROW;
     if (source[from + n - 1]! - first <= NARROW_SPAN) {
-      if (this.wide[node]! >= 0) this.releaseWide(node);
-      const offsets = this.offsets;
-      this.base[node] = first;
-      for (let i = 0; i < n; i++) offsets[at + i] = source[from + i]! - first;
+      if (rows[row + HIGH] === WIDE) this.releaseWide(node);
+      const high = Math.floor(first / TWO_32);
+      rows[row + HIGH] = high;
+      rows[row + LOW] = first - high * TWO_32;
+      for (let i = 0; i < n; i++) rows[row + i] = source[from + i]! - first;
       return;
     }
-    let row = this.wide[node]!;
-    if (row < 0) row = this.wide[node] = this.allocateWide();
+    let wide = rows[row + LOW]!;
+    if (rows[row + HIGH] !== WIDE) {
+      wide = this.allocateWide();
+      rows[row + HIGH] = WIDE;
+      rows[row + LOW] = wide;
+    }
     const widePivots = this.widePivots;
-    for (let i = 0; i < n; i++) widePivots[row * SLOTS + i] = source[from + i]!;
+    for (let i = 0; i < n; i++) widePivots[wide * SLOTS + i] = source[from + i]!;
   }
 
   private allocateWide(): number {
@@ -344,16 +414,15 @@ export class NodeArena {
   }
 
   private releaseWide(node: number): void {
-    this.wideFree.push(this.wide[node]!);
-    this.wide[node] = -1;
+    const row = node * ROW;
+    this.wideFree.push(this.pivotRows[row + LOW]!);
+    this.pivotRows[row + HIGH] = 0;
   }
 
   /** Bytes held by the typed arrays and the slot array (an estimate of the arena's footprint). */
   get byteLength(): number {
     return (
-      this.offsets.byteLength +
-      this.base.byteLength +
-      this.wide.byteLength +
+      this.pivotRows.byteLength +
       this.widePivots.byteLength +
       this.gaps.byteLength +
       this.count.byteLength * 3 +
@@ -371,9 +440,7 @@ export class NodeArena {
    */
   private grow(): void {
     const capacity = this.capacity < 1 << 16 ? this.capacity * 2 : Math.ceil(this.capacity * 1.25);
-    this.offsets = resizeUint32(this.offsets, capacity * SLOTS);
-    this.base = resizeFloat64(this.base, capacity);
-    this.wide = resizeInt32(this.wide, capacity);
+    this.pivotRows = resizeUint32(this.pivotRows, capacity * ROW);
     if (this.withGaps) this.gaps = resizeFloat64(this.gaps, capacity * SLOTS);
     this.count = resizeUint8(this.count, capacity);
     this.isLeaf = resizeUint8(this.isLeaf, capacity);

@@ -230,9 +230,14 @@ export function* iterateEntries(
   let from = start;
   while (from <= max) {
     if (core.root < 0) {
+      // Only [0, 0] can be stored; after a write during the yield, look again past it.
+      const version = core.version;
       const entry = findEntry(core, from, max, true);
-      if (entry !== undefined) yield entry;
-      return;
+      if (entry === undefined) return;
+      yield entry;
+      if (core.version === version || entry.last >= max) return;
+      from = entry.last + 1;
+      continue;
     }
     walkTo(core, from);
     let leaf = atLeaf;
@@ -272,9 +277,13 @@ export function* iterateEntriesReverse(
   let from = start;
   while (from >= min) {
     if (core.root < 0) {
+      const version = core.version;
       const entry = findEntryReverse(core, from, min);
-      if (entry !== undefined) yield entry;
-      return;
+      if (entry === undefined) return;
+      yield entry;
+      if (core.version === version || entry.first <= min) return;
+      from = entry.first - 1;
+      continue;
     }
     walkTo(core, from);
     let leaf = atLeaf;

@@ -266,10 +266,10 @@ function storeInNodes(
     for (let i = right * SLOTS; i <= rightSlot; i++) if (!arena.isEmptyAt(i)) removed++;
   }
 
-  // Build the leaf's new contents: left part, the new range, right part.
+  // Build the leaf's new contents after the untouched prefix: the new range, right part.
   contentCount = 0;
   contentMin = leftMin;
-  copyToContent(core, left * SLOTS, leftSlot);
+  const kept = leftSlot - left * SLOTS;
   let added = 0;
   if (first > leftStart) {
     pushContent(first - 1, arena.slotAt(leftSlot), 0);
@@ -286,19 +286,23 @@ function storeInNodes(
 
   const endsEmpty =
     contentSlots[contentCount - 1] === undefined && contentPivots[contentCount - 1] !== MAX_INDEX;
+  const total = kept + contentCount;
   if (
     left === right &&
-    contentCount <= SLOTS &&
-    (contentCount >= core.minSlotsOf(left) ||
+    total <= SLOTS &&
+    (total >= core.minSlotsOf(left) ||
       left === core.root ||
       contentPivots[contentCount - 1] === MAX_INDEX) &&
     !endsEmpty
   ) {
-    // Slot store, append or node store: the leaf is rewritten in place.
-    writeNode(core, left, 0, contentCount);
+    // Slot store, append or node store: the leaf is rewritten in place from the first
+    // changed slot on (its minimum and maximum stay, so its encoding does too).
+    arena.setTail(left, kept, contentPivots, contentSlots, contentCount);
+    arena.count[left] = total;
     if (core.alloc) core.pushGapUp(left, leftMin);
     return;
   }
+  prependToContent(core, left * SLOTS, leftSlot);
   rebuild(core, left, right);
 }
 
@@ -343,8 +347,13 @@ function copyToContent(core: TreeCore, from: number, to: number): void {
 
 /** Prepends all slots of `node` to the content (pulling in a left neighbour). */
 function prependNodeToContent(core: TreeCore, node: number): void {
-  const arena = core.arena;
-  const n = arena.count[node]!;
+  prependToContent(core, node * SLOTS, node * SLOTS + core.arena.count[node]!);
+}
+
+/** Prepends the arena slots `[from, to)` (absolute indices) of one node to the content. */
+function prependToContent(core: TreeCore, from: number, to: number): void {
+  const n = to - from;
+  if (n === 0) return;
   for (let i = contentCount - 1; i >= 0; i--) {
     contentPivots[i + n] = contentPivots[i]!;
     contentSlots[i + n] = contentSlots[i];
@@ -352,7 +361,7 @@ function prependNodeToContent(core: TreeCore, node: number): void {
   }
   const saved = contentCount;
   contentCount = 0;
-  copyToContent(core, node * SLOTS, node * SLOTS + n);
+  copyToContent(core, from, to);
   contentCount = saved + n;
 }
 

@@ -1,0 +1,103 @@
+// Regression tests: exact call sequences that once broke the tree, most of them
+// counterexamples shrunk by fast-check from test/property.test.ts. Each states where it came
+// from and the rule it checks; expected values follow from the documented semantics (and
+// test/model.ts), never from what the engine returned.
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { type Entry, MAX_INDEX, MapleTree } from '../src/index.js';
+
+const plain = (e: Entry<unknown> | undefined) =>
+  e === undefined ? undefined : { first: e.first, last: e.last, value: e.value };
+const rest = (it: Iterator<Entry<unknown>>) => {
+  const out: unknown[] = [];
+  for (let r = it.next(); !r.done; r = it.next()) out.push(plain(r.value));
+  return out;
+};
+
+// tree.ts, entries(): "if the tree changes meanwhile, iteration continues after the last
+// entry it returned" — like mt_for_each, the next entry is the first one meeting
+// [last + 1, max], whether it starts there or earlier.
+describe('entries() continues after writes made during the iteration', () => {
+  test('root-pointer tree: a range grown over the returned [0, 0] (found by fast-check)', () => {
+    // Counterexample of 'alloc tree, indices near 0 and MAX_INDEX' (seed -38597338).
+    const tree = new MapleTree<number>({ alloc: true });
+    tree.storeRange(0, 0, 0);
+    const it = tree.entries(0, 1000);
+    assert.deepEqual(plain(it.next().value), { first: 0, last: 0, value: 0 });
+    tree.storeRange(0, 1, 0);
+    tree.validate();
+    assert.deepEqual(rest(it), [{ first: 0, last: 1, value: 0 }]);
+  });
+
+  test('root-pointer tree: an entry stored after the returned [0, 0]', () => {
+    // Reduced by hand from the counterexample above.
+    const tree = new MapleTree<string>();
+    tree.store(0, 'a');
+    const it = tree.entries();
+    assert.deepEqual(plain(it.next().value), { first: 0, last: 0, value: 'a' });
+    tree.store(5, 'x');
+    assert.deepEqual(rest(it), [{ first: 5, last: 5, value: 'x' }]);
+  });
+
+  test('leaf rebuilt so that it ends at the iterator slot (found by fast-check)', () => {
+    // Counterexample of 'plain tree, indices near 0 and MAX_INDEX' (seed -786833885).
+    const tree = new MapleTree<number>();
+    tree.storeRange(0, 3, 0);
+    const it1 = tree.entriesReverse(MAX_INDEX - 6, MAX_INDEX - 6);
+    tree.store(2, 0);
+    tree.storeRange(MAX_INDEX - 6, MAX_INDEX - 6, 0);
+    assert.deepEqual(rest(it1), [{ first: MAX_INDEX - 6, last: MAX_INDEX - 6, value: 0 }]);
+    tree.storeRange(0, 0, null);
+    const it = tree.entries(0, MAX_INDEX - 6);
+    assert.deepEqual(
+      [it.next(), it.next(), it.next()].map((r) => plain(r.value)),
+      [
+        { first: 1, last: 1, value: 0 },
+        { first: 2, last: 2, value: 0 },
+        { first: 3, last: 3, value: 0 },
+      ],
+    );
+    tree.storeRange(1, MAX_INDEX - 6, 0);
+    tree.store(MAX_INDEX - 6, 0);
+    tree.validate();
+    assert.deepEqual(rest(it), [
+      { first: 1, last: MAX_INDEX - 7, value: 0 },
+      { first: MAX_INDEX - 6, last: MAX_INDEX - 6, value: 0 },
+    ]);
+  });
+
+  test('leaf rebuilt so that it ends at the iterator slot: an entry wholly after', () => {
+    // Reduced by hand: the one leaf holds [1] [2] [3]; the writes leave it
+    // (empty 0) [1..49] [50] (empty 51..MAX), whose last slot sits where [3] was.
+    const tree = new MapleTree<string>();
+    tree.store(1, 'a');
+    tree.store(2, 'b');
+    tree.store(3, 'c');
+    const it = tree.entries();
+    it.next();
+    it.next();
+    assert.deepEqual(plain(it.next().value), { first: 3, last: 3, value: 'c' });
+    tree.storeRange(1, 49, 'x');
+    tree.store(50, 'y');
+    assert.deepEqual(rest(it), [
+      { first: 1, last: 49, value: 'x' },
+      { first: 50, last: 50, value: 'y' },
+    ]);
+  });
+
+  test('leaf rebuilt so that it ends at the iterator slot: two writes before and after', () => {
+    // Found while exploring the same contract: [16, MAX] = 'Z' lies wholly after the
+    // returned [10, 15] and must not be skipped.
+    const tree = new MapleTree<string>();
+    tree.storeRange(0, 5, 'a');
+    tree.storeRange(10, 15, 'b');
+    tree.storeRange(20, 25, 'c');
+    const it = tree.entries();
+    it.next();
+    assert.deepEqual(plain(it.next().value), { first: 10, last: 15, value: 'b' });
+    tree.storeRange(0, 9, 'P');
+    tree.storeRange(16, MAX_INDEX, 'Z');
+    assert.deepEqual(rest(it), [{ first: 16, last: MAX_INDEX, value: 'Z' }]);
+  });
+});
