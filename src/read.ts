@@ -12,8 +12,10 @@ import { MAX_INDEX } from './errors.js';
  */
 let atLeaf = -1;
 let atSlot = 0;
-let atStart = 0;
-let atLeafMin = 0;
+/** [first index of the slot, the leaf's minimum]: typed, so large indices are not boxed. */
+const atBounds = new Float64Array(2);
+const START = 0;
+const LEAF_MIN = 1;
 
 /** Positions on the slot holding `index`; the tree must have a root node. */
 function walkTo(core: TreeCore, index: number): void {
@@ -28,8 +30,8 @@ function walkTo(core: TreeCore, index: number): void {
     if (level === 1) {
       atLeaf = node;
       atSlot = i;
-      atStart = start;
-      atLeafMin = min;
+      atBounds[START] = start;
+      atBounds[LEAF_MIN] = min;
       return;
     }
     min = start;
@@ -43,14 +45,14 @@ function stepForward(core: TreeCore): boolean {
   const end = arena.pivot(atSlot);
   if (atSlot + 1 < atLeaf * SLOTS + arena.count[atLeaf]!) {
     atSlot++;
-    atStart = end + 1;
+    atBounds[START] = end + 1;
     return true;
   }
   if (end === MAX_INDEX) return false;
   atLeaf = core.rightNeighbour(atLeaf);
   atSlot = atLeaf * SLOTS;
-  atStart = end + 1;
-  atLeafMin = atStart;
+  atBounds[START] = end + 1;
+  atBounds[LEAF_MIN] = atBounds[START]!;
   return true;
 }
 
@@ -60,19 +62,19 @@ function stepBack(core: TreeCore): boolean {
   const base = atLeaf * SLOTS;
   if (atSlot > base) {
     atSlot--;
-    atStart = atSlot > base ? arena.pivot(atSlot - 1) + 1 : atLeafMin;
+    atBounds[START] = atSlot > base ? arena.pivot(atSlot - 1) + 1 : atBounds[LEAF_MIN]!;
     return true;
   }
-  if (atStart === 0) return false;
+  if (atBounds[START]! === 0) return false;
   atLeaf = core.leftNeighbour(atLeaf);
-  atLeafMin = core.nodeMin(atLeaf);
+  atBounds[LEAF_MIN] = core.nodeMin(atLeaf);
   atSlot = atLeaf * SLOTS + core.arena.count[atLeaf]! - 1;
-  atStart = atSlot > atLeaf * SLOTS ? arena.pivot(atSlot - 1) + 1 : atLeafMin;
+  atBounds[START] = atSlot > atLeaf * SLOTS ? arena.pivot(atSlot - 1) + 1 : atBounds[LEAF_MIN]!;
   return true;
 }
 
 function entryHere(core: TreeCore, value: unknown): Entry<unknown> {
-  return { first: atStart, last: core.arena.pivot(atSlot), value };
+  return { first: atBounds[START]!, last: core.arena.pivot(atSlot), value };
 }
 
 /** The value stored at `index` (raw: a ZERO_ENTRY is returned as is). O(height). */
@@ -132,7 +134,7 @@ export function findEntryReverse(
   for (;;) {
     const value = arena.slotAt(atSlot);
     if (value !== undefined && value !== ZERO_ENTRY) return entryHere(core, value);
-    if (atStart <= min || !stepBack(core)) return undefined;
+    if (atBounds[START]! <= min || !stepBack(core)) return undefined;
   }
 }
 
@@ -165,7 +167,7 @@ export function prevEntry(core: TreeCore, index: number, min: number): Entry<unk
   walkTo(core, index);
   const arena = core.arena;
   for (;;) {
-    if (atStart <= min || !stepBack(core)) return undefined;
+    if (atBounds[START]! <= min || !stepBack(core)) return undefined;
     const value = arena.slotAt(atSlot);
     if (value !== undefined) return entryHere(core, value);
   }
@@ -192,7 +194,7 @@ export function forEachEntry(
   walkTo(core, start);
   let leaf = atLeaf;
   let slot = atSlot;
-  let first = atStart;
+  let first = atBounds[START]!;
   const version = core.version;
   for (;;) {
     // Visit the rest of this leaf, then hop to the next one.
@@ -242,7 +244,7 @@ export function* iterateEntries(
     walkTo(core, from);
     let leaf = atLeaf;
     let slot = atSlot;
-    let first = atStart;
+    let first = atBounds[START]!;
     const version = core.version;
     const arena = core.arena;
     for (;;) {
@@ -288,8 +290,8 @@ export function* iterateEntriesReverse(
     walkTo(core, from);
     let leaf = atLeaf;
     let slot = atSlot;
-    let first = atStart;
-    let leafMin = atLeafMin;
+    let first = atBounds[START]!;
+    let leafMin = atBounds[LEAF_MIN]!;
     const version = core.version;
     const arena = core.arena;
     for (;;) {

@@ -12,13 +12,18 @@ const SCRATCH = 4 * SLOTS;
 
 /**
  * The level being rebuilt: pivots, slots (values in leaves, child ids above) and, in
- * allocation trees, the gap below each child. `contentMin` is the first index it covers.
+ * allocation trees, the gap below each child. `contentBounds[0]` is the first index it covers.
  */
 const contentPivots = new Float64Array(SCRATCH);
 const contentSlots: unknown[] = new Array(SCRATCH).fill(undefined);
 const contentGaps = new Float64Array(SCRATCH);
 let contentCount = 0;
-let contentMin = 0;
+/**
+ * Indices live in typed arrays rather than module-level `let`s: V8 boxes a non-Smi number
+ * (any index of 2^31 or more, such as every address in a VMA tree) stored in a module
+ * variable, which would allocate on every write.
+ */
+const contentBounds = new Float64Array(1);
 
 /** The nodes a level was distributed into, with their maxima and largest gaps. */
 const outNodes = new Int32Array(3);
@@ -32,8 +37,9 @@ let deadCount = 0;
 /** Result of `walkLeaf`: leaf, absolute slot index, first index of the slot, leaf minimum. */
 let walkedLeaf = -1;
 let walkedSlot = 0;
-let walkedStart = 0;
-let walkedMin = 0;
+const walkedBounds = new Float64Array(2);
+const START = 0;
+const MIN = 1;
 
 function walkLeaf(core: TreeCore, index: number): void {
   const arena = core.arena;
@@ -47,8 +53,8 @@ function walkLeaf(core: TreeCore, index: number): void {
     if (level === 1) {
       walkedLeaf = node;
       walkedSlot = i;
-      walkedStart = start;
-      walkedMin = min;
+      walkedBounds[START] = start;
+      walkedBounds[MIN] = min;
       return;
     }
     min = start;
@@ -120,7 +126,7 @@ export function eraseIndex(core: TreeCore, index: number): unknown {
   walkLeaf(core, index);
   const old = core.arena.slotAt(walkedSlot);
   if (old === undefined) return undefined;
-  const first = walkedStart;
+  const first = walkedBounds[START]!;
   const last = core.arena.pivot(walkedSlot);
   core.version++;
   if (first === 0 && last === MAX_INDEX) storeNewRoot(core, undefined);
@@ -199,8 +205,8 @@ function storeInNodes(
   if (!walked) walkLeaf(core, first);
   const left = walkedLeaf;
   let leftSlot = walkedSlot;
-  let leftStart = walkedStart;
-  const leftMin = walkedMin;
+  let leftStart = walkedBounds[START]!;
+  const leftMin = walkedBounds[MIN]!;
   let right = left;
   let rightSlot = leftSlot;
   if (last > core.nodeMax(left)) {
@@ -268,7 +274,7 @@ function storeInNodes(
 
   // Build the leaf's new contents after the untouched prefix: the new range, right part.
   contentCount = 0;
-  contentMin = leftMin;
+  contentBounds[0] = leftMin;
   const kept = leftSlot - left * SLOTS;
   let added = 0;
   if (first > leftStart) {
@@ -476,7 +482,7 @@ function rebuild(core: TreeCore, left: number, right: number): void {
         const previous = core.leftNeighbour(left);
         if (previous < 0) break;
         prependNodeToContent(core, previous);
-        if (leaf) contentMin = core.nodeMin(previous);
+        if (leaf) contentBounds[0] = core.nodeMin(previous);
         markDead(core, left);
         left = previous;
       }
@@ -493,7 +499,7 @@ function rebuild(core: TreeCore, left: number, right: number): void {
           const sibling = arena.childAt(up * SLOTS + slot - 1);
           if (arena.count[sibling]! + contentCount <= limit) {
             prependNodeToContent(core, sibling);
-            if (leaf) contentMin = core.nodeMin(sibling);
+            if (leaf) contentBounds[0] = core.nodeMin(sibling);
             markDead(core, left);
             left = sibling;
           }
@@ -521,7 +527,7 @@ function rebuild(core: TreeCore, left: number, right: number): void {
     const rightParentSlot = arena.parentSlot[right]!;
     if (outputs === 1 && left === right) {
       // Same node, same range: the parent only needs its gap refreshed.
-      if (core.alloc) core.pushGapUp(left, contentMin);
+      if (core.alloc) core.pushGapUp(left, contentBounds[0]!);
       break;
     }
     // Build the parent level: its slots left of `left`, the new nodes, those right of `right`.
@@ -566,7 +572,7 @@ function distribute(core: TreeCore, left: number, leaf: boolean, capacity: numbe
   // Splitting the right edge keeps the left node full: appends then leave full nodes behind.
   const leftHeavy = parts === 2 && contentPivots[total - 1] === MAX_INDEX;
   let start = 0;
-  let min = contentMin;
+  let min = contentBounds[0]!;
   for (let k = 0; k < parts; k++) {
     let end =
       k === parts - 1
