@@ -34,10 +34,14 @@ const INITIAL_CAPACITY = 16;
 
 /** Pivots of a node that lie within this distance of its first pivot are kept as offsets. */
 const NARROW_SPAN = 0xffffffff;
-/** Words per node in `pivotRows`: 16 offsets, the base's low word, its high word. */
-const ROW = SLOTS + 2;
+/**
+ * Words per node in `pivotRows`: 16 offsets, the base's low word, its high word, and for
+ * an internal node the number of its row of child ids in `childRows`.
+ */
+const ROW = SLOTS + 3;
 const LOW = SLOTS;
 const HIGH = SLOTS + 1;
+const CHILDREN = SLOTS + 2;
 /** High word of a wide node (a real base's high word is below 2^21). */
 const WIDE = 0xffffffff;
 const TWO_32 = 4294967296;
@@ -51,7 +55,9 @@ const TWO_32 = 4294967296;
  * Slot contents are stored compactly: `mask[n]` has bit `i` set when slot `i` holds
  * something, and the held things sit in order in `values[n*8 .. n*8+7]`, continued in an
  * overflow row of `overflow` for a node holding more than eight. Empty slots take no room:
- * a leaf of alternating ranges and gaps keeps its eight values in the main row.
+ * a leaf of alternating ranges and gaps keeps its eight values in the main row. Internal
+ * nodes (a few percent of all) keep their child ids in a full 16-slot row of `childRows`,
+ * named in their pivot row, so a walk reads one child id without counting bits.
  * Allocation trees also keep, per internal node, the largest empty run below each child.
  *
  * Pivots are stored as 32-bit offsets from the node's first pivot (`base`) whenever the
@@ -67,6 +73,7 @@ export class NodeArena {
   values: unknown[];
   overflowRow: Int32Array;
   overflow: unknown[];
+  childRows: Int32Array;
   gaps: Float64Array;
   count: Uint8Array;
   isLeaf: Uint8Array;
@@ -81,6 +88,8 @@ export class NodeArena {
   private wideUsed = 0;
   private wideFree: number[] = [];
   private overflowUsed = 0;
+  private childRowsUsed = 0;
+  private childRowsFree: number[] = [];
   private overflowFree: number[] = [];
   private readonly withGaps: boolean;
 
@@ -92,6 +101,7 @@ export class NodeArena {
     this.values = new Array(capacity * HALF).fill(undefined);
     this.overflowRow = new Int32Array(capacity);
     this.overflow = [];
+    this.childRows = new Int32Array(SLOTS * 4);
     this.gaps = new Float64Array(withGaps ? capacity * SLOTS : 0);
     this.count = new Uint8Array(capacity);
     this.isLeaf = new Uint8Array(capacity);
@@ -116,6 +126,7 @@ export class NodeArena {
     }
     this.count[node] = 0;
     this.pivotRows[node * ROW + HIGH] = 0;
+    this.pivotRows[node * ROW + CHILDREN] = leaf ? 0 : this.allocateChildRow();
     this.mask[node] = 0;
     this.overflowRow[node] = -1;
     this.isLeaf[node] = leaf ? 1 : 0;
@@ -132,6 +143,7 @@ export class NodeArena {
     this.state[node] = NODE_FREE;
     this.count[node] = 0;
     if (this.pivotRows[node * ROW + HIGH] === WIDE) this.releaseWide(node);
+    if (this.isLeaf[node] === 0) this.childRowsFree.push(this.pivotRows[node * ROW + CHILDREN]!);
     this.parent[node] = this.freeHead;
     this.freeHead = node;
     this.live--;
@@ -143,6 +155,8 @@ export class NodeArena {
     this.overflow.length = 0;
     this.overflowUsed = 0;
     this.overflowFree.length = 0;
+    this.childRowsUsed = 0;
+    this.childRowsFree.length = 0;
     this.used = 0;
     this.live = 0;
     this.freeHead = -1;
@@ -170,6 +184,7 @@ export class NodeArena {
     const bit = at & 15;
     const mask = this.mask[node]!;
     if (((mask >>> bit) & 1) === 0) return undefined;
+    if (this.isLeaf[node] === 0) return this.childAt(at);
     const k = popcount16(mask & ((1 << bit) - 1));
     return k < HALF
       ? this.values[node * HALF + k]
@@ -178,13 +193,7 @@ export class NodeArena {
 
   /** The child id in slot `at` of an internal node (every used slot of one is set). */
   childAt(at: number): number {
-    const node = at >>> 4;
-    const bit = at & 15;
-    return (
-      bit < HALF
-        ? this.values[node * HALF + bit]
-        : this.overflow[this.overflowRow[node]! * HALF + bit - HALF]
-    ) as number;
+    return this.childRows[this.pivotRows[(at >>> 4) * ROW + CHILDREN]! * SLOTS + (at & 15)]!;
   }
 
   /**
@@ -192,6 +201,13 @@ export class NodeArena {
    * the rest, taking or returning an overflow row as the number of non-empty slots needs.
    */
   setSlots(node: number, source: unknown[], from: number, n: number): void {
+    if (this.isLeaf[node] === 0) {
+      const children = this.childRows;
+      const row = this.pivotRows[node * ROW + CHILDREN]! * SLOTS;
+      for (let i = 0; i < n; i++) children[row + i] = source[from + i] as number;
+      this.mask[node] = (1 << n) - 1;
+      return;
+    }
     let mask = 0;
     let held = 0;
     for (let i = 0; i < n; i++) {
@@ -248,6 +264,12 @@ export class NodeArena {
       for (let i = rows[row + LOW]! * SLOTS + first, o = at; o < at + to - from; i++, o++) {
         pivotsOut[o] = widePivots[i]!;
       }
+    }
+    if (this.isLeaf[node] === 0) {
+      const children = this.childRows;
+      const row = this.pivotRows[node * ROW + CHILDREN]! * SLOTS;
+      for (let i = first, o = at; o < at + to - from; i++, o++) slotsOut[o] = children[row + i];
+      return;
     }
     const mask = this.mask[node]!;
     const values = this.values;
@@ -346,6 +368,17 @@ export class NodeArena {
     this.mask[node] = 0;
   }
 
+  private allocateChildRow(): number {
+    const reused = this.childRowsFree.pop();
+    if (reused !== undefined) return reused;
+    if ((this.childRowsUsed + 1) * SLOTS > this.childRows.length) {
+      const grown = new Int32Array(this.childRows.length * 2);
+      grown.set(this.childRows);
+      this.childRows = grown;
+    }
+    return this.childRowsUsed++;
+  }
+
   private allocateOverflow(): number {
     const reused = this.overflowFree.pop();
     if (reused !== undefined) return reused;
@@ -423,6 +456,7 @@ export class NodeArena {
   get byteLength(): number {
     return (
       this.pivotRows.byteLength +
+      this.childRows.byteLength +
       this.widePivots.byteLength +
       this.gaps.byteLength +
       this.count.byteLength * 3 +
