@@ -148,10 +148,13 @@ export class TreeCore {
    * up only while an ancestor's entry actually changes (allocation trees only).
    */
   pushGapUp(node: number, min: number): void {
-    const arena = this.arena;
-    const { parent, parentSlot, gaps } = arena;
+    this.setGapUp(node, this.maxGap(node, min));
+  }
+
+  /** Like `pushGapUp`, with `node`'s largest gap already known to be `gap`. */
+  setGapUp(node: number, gap: number): void {
+    const { parent, parentSlot, gaps } = this.arena;
     let at = node;
-    let gap = this.maxGap(node, min);
     for (;;) {
       const up = parent[at]!;
       if (up < 0) return;

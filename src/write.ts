@@ -19,6 +19,12 @@ const contentSlots: unknown[] = new Array(SCRATCH).fill(undefined);
 const contentGaps = new Float64Array(SCRATCH);
 let contentCount = 0;
 /**
+ * How many leading content slots are the first node's own slots, unmoved (a parent level
+ * keeps its slots left of the rebuilt child). Rewriting that node in place need not
+ * re-parent those children: each would be a write to a far-away row.
+ */
+let unmovedPrefix = 0;
+/**
  * Indices live in typed arrays rather than module-level `let`s: V8 boxes a non-Smi number
  * (any index of 2^31 or more, such as every address in a VMA tree) stored in a module
  * variable, which would allocate on every write.
@@ -190,8 +196,17 @@ function storeWithoutRootNode(core: TreeCore, first: number, last: number, value
 }
 
 /**
+ * The leaf a write lands in, decoded once into plain arrays so that the write's reasoning
+ * (widening, exact fit, what it removes, the leaf's new gap) reads no packed node data.
+ */
+const leafPivots = new Float64Array(SLOTS);
+const leafSlots: unknown[] = new Array(SLOTS).fill(undefined);
+
+/**
  * Stores into a tree that has nodes. `walked` says the last `walkLeaf` was for `first`
- * already (erase has just looked the slot up), which saves a second walk.
+ * already (erase has just looked the slot up), which saves a second walk. Writes that stay
+ * inside one leaf are handled here on a decoded copy of it; the rest go to
+ * `storeAcrossLeaves`.
  */
 function storeInNodes(
   core: TreeCore,
@@ -201,8 +216,133 @@ function storeInNodes(
   walked = false,
 ): void {
   const arena = core.arena;
-  const { count } = arena;
   if (!walked) walkLeaf(core, first);
+  const requestedFirst = first;
+  const requestedLast = last;
+  const leaf = walkedLeaf;
+  const base = leaf * SLOTS;
+  const n = arena.count[leaf]!;
+  const leafMax = core.nodeMax(leaf);
+  if (last > leafMax) {
+    storeAcrossLeaves(core, first, last, value);
+    return;
+  }
+  arena.readSlots(base, base + n, leafPivots, leafSlots, 0);
+  const leafMin = walkedBounds[MIN]!;
+  let i = walkedSlot - base;
+  let start = walkedBounds[START]!;
+  let j = i;
+  while (leafPivots[j]! < last) j++;
+
+  if (value === undefined) {
+    // Widen an erase over the empty ranges next to it so empties never sit side by side.
+    if (leafSlots[i] === undefined) {
+      first = start;
+    } else if (first === start && i > 0 && leafSlots[i - 1] === undefined) {
+      i--;
+      start = i > 0 ? leafPivots[i - 1]! + 1 : leafMin;
+      first = start;
+    }
+    if (leafSlots[j] === undefined) {
+      last = leafPivots[j]!;
+    } else if (last === leafPivots[j]) {
+      if (j + 1 < n) {
+        if (leafSlots[j + 1] === undefined) last = leafPivots[++j]!;
+      } else if (last < MAX_INDEX) {
+        // The next leaf may start with an empty range to merge with.
+        storeAcrossLeaves(core, requestedFirst, requestedLast, value);
+        return;
+      }
+    }
+    if (first === 0 && last === MAX_INDEX) {
+      storeNewRoot(core, undefined);
+      return;
+    }
+  }
+  const end = leafPivots[j]!;
+  // An empty range may end a leaf only at the right edge of the tree.
+  const emptiesLeafEnd = value === undefined && last === leafMax && leafMax !== MAX_INDEX;
+
+  if (i === j && first === start && last === end && !emptiesLeafEnd) {
+    // Exact fit: only this slot's value changes.
+    const old = leafSlots[i];
+    arena.replaceSlot(base + i, value);
+    if (old !== undefined) core.size--;
+    if (value !== undefined) core.size++;
+    if (core.alloc && (old === undefined) !== (value === undefined)) {
+      leafSlots[i] = value;
+      core.setGapUp(leaf, gapOf(leafPivots, leafSlots, n, leafMin));
+    }
+    return;
+  }
+
+  // The new slots from i on: left remainder, the new range, right remainder, the rest.
+  let removed = 0;
+  for (let k = i; k <= j; k++) if (leafSlots[k] !== undefined) removed++;
+  contentCount = 0;
+  contentBounds[0] = leafMin;
+  if (first > start) pushContent(first - 1, leafSlots[i], 0);
+  pushContent(last, value, 0);
+  if (last < end) pushContent(end, leafSlots[j], 0);
+  for (let k = j + 1; k < n; k++) pushContent(leafPivots[k]!, leafSlots[k], 0);
+  let added = value !== undefined ? 1 : 0;
+  if (first > start && leafSlots[i] !== undefined) added++;
+  if (last < end && leafSlots[j] !== undefined) added++;
+  core.size += added - removed;
+
+  const total = i + contentCount;
+  const endsEmpty = contentSlots[contentCount - 1] === undefined && leafMax !== MAX_INDEX;
+  if (
+    total <= SLOTS &&
+    (total >= core.minSlotsOf(leaf) || leaf === core.root || leafMax === MAX_INDEX) &&
+    !endsEmpty
+  ) {
+    // Slot store, append or node store: the leaf is rewritten in place from slot i on (its
+    // minimum and maximum stay, so its pivot encoding does too).
+    arena.setTail(leaf, i, contentPivots, contentSlots, contentCount);
+    arena.count[leaf] = total;
+    if (core.alloc) {
+      for (let k = 0; k < contentCount; k++) {
+        leafPivots[i + k] = contentPivots[k]!;
+        leafSlots[i + k] = contentSlots[k];
+      }
+      core.setGapUp(leaf, gapOf(leafPivots, leafSlots, total, leafMin));
+    }
+    return;
+  }
+  // Split or rebalance: the whole leaf's slots go to the rebuild.
+  for (let k = contentCount - 1; k >= 0; k--) {
+    contentPivots[k + i] = contentPivots[k]!;
+    contentSlots[k + i] = contentSlots[k];
+  }
+  for (let k = 0; k < i; k++) {
+    contentPivots[k] = leafPivots[k]!;
+    contentSlots[k] = leafSlots[k];
+  }
+  contentCount = total;
+  contentGaps.fill(0, 0, total);
+  rebuild(core, leaf, leaf);
+}
+
+/** Largest run of empty indices among decoded leaf slots `[0, n)` starting at `min`. */
+function gapOf(pivots: Float64Array, slots: unknown[], n: number, min: number): number {
+  let best = 0;
+  let start = min;
+  for (let k = 0; k < n; k++) {
+    const pivot = pivots[k]!;
+    if (slots[k] === undefined && pivot - start + 1 > best) best = pivot - start + 1;
+    start = pivot + 1;
+  }
+  return best;
+}
+
+/**
+ * Stores a range that reaches past the leaf holding `first` (or an erase that must merge
+ * with the next leaf's leading empty range): the spanning store. `walkLeaf(first)` is done.
+ */
+function storeAcrossLeaves(core: TreeCore, first: number, last: number, value: unknown): void {
+  const arena = core.arena;
+  const { count } = arena;
   const left = walkedLeaf;
   let leftSlot = walkedSlot;
   let leftStart = walkedBounds[START]!;
@@ -246,22 +386,6 @@ function storeInNodes(
     }
   }
 
-  const rightEnd = arena.pivot(rightSlot);
-  const leftMax = core.nodeMax(left);
-  // An empty range may end a leaf only at the right edge of the tree.
-  const emptiesLeafEnd = value === undefined && last === leftMax && leftMax !== MAX_INDEX;
-
-  if (
-    left === right &&
-    leftSlot === rightSlot &&
-    first === leftStart &&
-    last === rightEnd &&
-    !emptiesLeafEnd
-  ) {
-    storeExactFit(core, left, leftSlot, leftMin, value);
-    return;
-  }
-
   // Count what the write removes: every entry in the overwritten slots.
   let removed = 0;
   if (left === right) {
@@ -272,10 +396,11 @@ function storeInNodes(
     for (let i = right * SLOTS; i <= rightSlot; i++) if (!arena.isEmptyAt(i)) removed++;
   }
 
-  // Build the leaf's new contents after the untouched prefix: the new range, right part.
+  // The leaves' new contents: left part, the new range, right part.
+  const rightEnd = arena.pivot(rightSlot);
   contentCount = 0;
   contentBounds[0] = leftMin;
-  const kept = leftSlot - left * SLOTS;
+  copyToContent(core, left * SLOTS, leftSlot);
   let added = 0;
   if (first > leftStart) {
     pushContent(first - 1, arena.slotAt(leftSlot), 0);
@@ -289,45 +414,7 @@ function storeInNodes(
   }
   copyToContent(core, rightSlot + 1, right * SLOTS + count[right]!);
   core.size += added - removed;
-
-  const endsEmpty =
-    contentSlots[contentCount - 1] === undefined && contentPivots[contentCount - 1] !== MAX_INDEX;
-  const total = kept + contentCount;
-  if (
-    left === right &&
-    total <= SLOTS &&
-    (total >= core.minSlotsOf(left) ||
-      left === core.root ||
-      contentPivots[contentCount - 1] === MAX_INDEX) &&
-    !endsEmpty
-  ) {
-    // Slot store, append or node store: the leaf is rewritten in place from the first
-    // changed slot on (its minimum and maximum stay, so its encoding does too).
-    arena.setTail(left, kept, contentPivots, contentSlots, contentCount);
-    arena.count[left] = total;
-    if (core.alloc) core.pushGapUp(left, leftMin);
-    return;
-  }
-  prependToContent(core, left * SLOTS, leftSlot);
   rebuild(core, left, right);
-}
-
-/** The write covers exactly one slot: only that slot's value changes. */
-function storeExactFit(
-  core: TreeCore,
-  leaf: number,
-  slot: number,
-  leafMin: number,
-  value: unknown,
-): void {
-  const old = core.arena.slotAt(slot);
-  core.arena.replaceSlot(slot, value);
-  if (old === undefined) {
-    if (value !== undefined) core.size++;
-  } else if (value === undefined) {
-    core.size--;
-  }
-  if (core.alloc && (old === undefined) !== (value === undefined)) core.pushGapUp(leaf, leafMin);
 }
 
 function pushContent(pivot: number, slot: unknown, gap: number): void {
@@ -360,6 +447,7 @@ function prependNodeToContent(core: TreeCore, node: number): void {
 function prependToContent(core: TreeCore, from: number, to: number): void {
   const n = to - from;
   if (n === 0) return;
+  unmovedPrefix = 0;
   for (let i = contentCount - 1; i >= 0; i--) {
     contentPivots[i + n] = contentPivots[i]!;
     contentSlots[i + n] = contentSlots[i];
@@ -371,8 +459,11 @@ function prependToContent(core: TreeCore, from: number, to: number): void {
   contentCount = saved + n;
 }
 
-/** Writes content slots `[from, to)` into `node`, re-parenting children of internal nodes. */
-function writeNode(core: TreeCore, node: number, from: number, to: number): void {
+/**
+ * Writes content slots `[from, to)` into `node`, re-parenting the children of an internal
+ * node except the first `unmoved`, which already name it and their slot.
+ */
+function writeNode(core: TreeCore, node: number, from: number, to: number, unmoved = 0): void {
   const arena = core.arena;
   const { gaps, parent, parentSlot } = arena;
   const base = node * SLOTS;
@@ -382,10 +473,11 @@ function writeNode(core: TreeCore, node: number, from: number, to: number): void
   arena.setSlots(node, contentSlots, from, to - from);
   if (!leaf) {
     for (let c = from, i = base; c < to; c++, i++) {
+      if (withGaps) gaps[i] = contentGaps[c]!;
+      if (c - from < unmoved) continue;
       const child = contentSlots[c] as number;
       parent[child] = node;
       parentSlot[child] = i - base;
-      if (withGaps) gaps[i] = contentGaps[c]!;
     }
   }
   arena.count[node] = to - from;
@@ -450,6 +542,7 @@ function releaseDead(core: TreeCore): void {
  */
 function rebuild(core: TreeCore, left: number, right: number): void {
   const arena = core.arena;
+  unmovedPrefix = 0;
   for (;;) {
     const leaf = arena.isLeaf[left] === 1;
     const capacity = leaf ? SLOTS : core.innerSlots;
@@ -516,6 +609,7 @@ function rebuild(core: TreeCore, left: number, right: number): void {
     }
 
     const outputs = distribute(core, left, leaf, capacity);
+    unmovedPrefix = 0;
 
     if (atRoot) {
       finishAtRoot(core, outputs);
@@ -533,6 +627,7 @@ function rebuild(core: TreeCore, left: number, right: number): void {
     // Build the parent level: its slots left of `left`, the new nodes, those right of `right`.
     contentCount = 0;
     copyToContent(core, leftParent * SLOTS, leftParent * SLOTS + leftParentSlot);
+    unmovedPrefix = leftParentSlot;
     for (let k = 0; k < outputs; k++) pushContent(outPivots[k]!, outNodes[k], outGaps[k]!);
     copyToContent(
       core,
@@ -584,7 +679,7 @@ function distribute(core: TreeCore, left: number, leaf: boolean, capacity: numbe
       end += end - start < capacity && end + 1 < total ? 1 : -1;
     }
     const node = k === 0 ? left : arena.allocate(leaf);
-    writeNode(core, node, start, end);
+    writeNode(core, node, start, end, k === 0 ? Math.min(unmovedPrefix, end) : 0);
     outNodes[k] = node;
     outPivots[k] = contentPivots[end - 1]!;
     outGaps[k] = core.alloc ? core.maxGap(node, min) : 0;
