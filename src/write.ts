@@ -548,7 +548,8 @@ function rebuild(core: TreeCore, left: number, right: number): void {
     const capacity = leaf ? SLOTS : core.innerSlots;
     const minSlots = leaf ? core.minSlotsOf(left) : core.innerMinSlots;
     const atRoot = arena.parent[left]! < 0;
-    if (left !== right) markDead(core, right);
+    // `left` and `right` are reused as the first and last new node; any node pulled in
+    // between them is marked dead as it stops being an edge.
 
     if (!atRoot) {
       // Rebalance: pull neighbours in until the content is big enough for a node and does
@@ -568,7 +569,7 @@ function rebuild(core: TreeCore, left: number, right: number): void {
         const next = endsEmpty || preferRight(core, left, right) ? core.rightNeighbour(right) : -1;
         if (next >= 0) {
           copyToContent(core, next * SLOTS, next * SLOTS + arena.count[next]!);
-          markDead(core, next);
+          if (right !== left) markDead(core, right);
           right = next;
           continue;
         }
@@ -576,7 +577,7 @@ function rebuild(core: TreeCore, left: number, right: number): void {
         if (previous < 0) break;
         prependNodeToContent(core, previous);
         if (leaf) contentBounds[0] = core.nodeMin(previous);
-        markDead(core, left);
+        if (left !== right) markDead(core, left);
         left = previous;
       }
       // Push: offer an overflowing node's slots to a sibling so no new node is needed.
@@ -593,7 +594,6 @@ function rebuild(core: TreeCore, left: number, right: number): void {
           if (arena.count[sibling]! + contentCount <= limit) {
             prependNodeToContent(core, sibling);
             if (leaf) contentBounds[0] = core.nodeMin(sibling);
-            markDead(core, left);
             left = sibling;
           }
         }
@@ -602,14 +602,14 @@ function rebuild(core: TreeCore, left: number, right: number): void {
           if (arena.count[sibling]! + contentCount <= limit) {
             copyToContent(core, sibling * SLOTS, sibling * SLOTS + arena.count[sibling]!);
             right = sibling;
-            markDead(core, right);
           }
         }
       }
     }
 
-    const outputs = distribute(core, left, leaf, capacity);
+    const outputs = distribute(core, left, right, leaf, capacity);
     unmovedPrefix = 0;
+    if (right !== left && outputs === 1) markDead(core, right);
 
     if (atRoot) {
       finishAtRoot(core, outputs);
@@ -658,9 +658,10 @@ function preferRight(core: TreeCore, left: number, right: number): boolean {
 /**
  * Splits the content into as few nodes as fit (one, two, or three when a spanning store
  * gathered more than two nodes' worth), never ending a non-final leaf with an empty range.
- * The first node reuses `left`; the others are new. Returns how many nodes were written.
+ * The first node reuses `left`, the last reuses `right` when that is another node; a middle
+ * one is new. Returns how many nodes were written.
  */
-function distribute(core: TreeCore, left: number, leaf: boolean, capacity: number): number {
+function distribute(core: TreeCore, left: number, right: number, leaf: boolean, capacity: number): number {
   const arena = core.arena;
   const total = contentCount;
   const parts = total <= capacity ? 1 : total <= 2 * capacity - 2 ? 2 : 3;
@@ -678,7 +679,7 @@ function distribute(core: TreeCore, left: number, leaf: boolean, capacity: numbe
     if (leaf && k < parts - 1 && contentSlots[end - 1] === undefined) {
       end += end - start < capacity && end + 1 < total ? 1 : -1;
     }
-    const node = k === 0 ? left : arena.allocate(leaf);
+    const node = k === 0 ? left : k === parts - 1 && right !== left ? right : arena.allocate(leaf);
     writeNode(core, node, start, end, k === 0 ? Math.min(unmovedPrefix, end) : 0);
     outNodes[k] = node;
     outPivots[k] = contentPivots[end - 1]!;
