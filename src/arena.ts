@@ -441,7 +441,7 @@ export class NodeArena {
     const reused = this.wideFree.pop();
     if (reused !== undefined) return reused;
     if (this.wideUsed * SLOTS === this.widePivots.length) {
-      this.widePivots = resizeFloat64(this.widePivots, Math.ceil(this.wideUsed * 1.25 + 4) * SLOTS);
+      this.widePivots = resized(this.widePivots, Math.ceil(this.wideUsed * 1.25 + 4) * SLOTS);
     }
     return this.wideUsed++;
   }
@@ -474,16 +474,16 @@ export class NodeArena {
    */
   private grow(): void {
     const capacity = this.capacity < 1 << 16 ? this.capacity * 2 : Math.ceil(this.capacity * 1.25);
-    this.pivotRows = resizeUint32(this.pivotRows, capacity * ROW);
-    if (this.withGaps) this.gaps = resizeFloat64(this.gaps, capacity * SLOTS);
-    this.count = resizeUint8(this.count, capacity);
-    this.isLeaf = resizeUint8(this.isLeaf, capacity);
-    this.state = resizeUint8(this.state, capacity);
-    this.parentSlot = resizeUint8(this.parentSlot, capacity);
-    this.parent = resizeInt32(this.parent, capacity);
+    this.pivotRows = resized(this.pivotRows, capacity * ROW);
+    if (this.withGaps) this.gaps = resized(this.gaps, capacity * SLOTS);
+    this.count = resized(this.count, capacity);
+    this.isLeaf = resized(this.isLeaf, capacity);
+    this.state = resized(this.state, capacity);
+    this.parentSlot = resized(this.parentSlot, capacity);
+    this.parent = resized(this.parent, capacity);
     // A new exact-size array rather than push(): push grows by half again, the arena by a quarter.
-    this.mask = resizeUint16(this.mask, capacity);
-    this.overflowRow = resizeInt32(this.overflowRow, capacity);
+    this.mask = resized(this.mask, capacity);
+    this.overflowRow = resized(this.overflowRow, capacity);
     const values = new Array(capacity * HALF).fill(undefined);
     const old = this.values;
     for (let i = 0; i < old.length; i++) values[i] = old[i];
@@ -491,32 +491,11 @@ export class NodeArena {
   }
 }
 
-function resizeFloat64(array: Float64Array, length: number): Float64Array {
-  const next = new Float64Array(length);
-  next.set(array);
-  return next;
-}
+type RowArray = Float64Array | Uint32Array | Int32Array | Uint16Array | Uint8Array;
 
-function resizeUint16(array: Uint16Array, length: number): Uint16Array {
-  const next = new Uint16Array(length);
-  next.set(array);
-  return next;
-}
-
-function resizeUint32(array: Uint32Array, length: number): Uint32Array {
-  const next = new Uint32Array(length);
-  next.set(array);
-  return next;
-}
-
-function resizeInt32(array: Int32Array, length: number): Int32Array {
-  const next = new Int32Array(length);
-  next.set(array);
-  return next;
-}
-
-function resizeUint8(array: Uint8Array, length: number): Uint8Array {
-  const next = new Uint8Array(length);
+/** A copy of `array` with room for `length` elements. */
+function resized<T extends RowArray>(array: T, length: number): T {
+  const next = new (array.constructor as new (length: number) => T)(length);
   next.set(array);
   return next;
 }

@@ -4,77 +4,48 @@
 import { SLOTS } from './arena.js';
 import { type Entry, type TreeCore, ZERO_ENTRY } from './core.js';
 import { MAX_INDEX } from './errors.js';
-
-/**
- * Where the last walk or step landed: the leaf, the absolute slot index (leaf * SLOTS + i),
- * the first index that slot covers and the leaf's own minimum. Module state rather than an
- * object so that walks allocate nothing; every caller reads it right after positioning.
- */
-let atLeaf = -1;
-let atSlot = 0;
-/** [first index of the slot, the leaf's minimum]: typed, so large indices are not boxed. */
-const atBounds = new Float64Array(2);
-const START = 0;
-const LEAF_MIN = 1;
-
-/** Positions on the slot holding `index`; the tree must have a root node. */
-function walkTo(core: TreeCore, index: number): void {
-  const arena = core.arena;
-
-  let node = core.root;
-  let min = 0;
-  for (let level = core.height; ; level--) {
-    const base = node * SLOTS;
-    const i = arena.findSlot(node, index);
-    const start = i > base ? arena.pivot(i - 1) + 1 : min;
-    if (level === 1) {
-      atLeaf = node;
-      atSlot = i;
-      atBounds[START] = start;
-      atBounds[LEAF_MIN] = min;
-      return;
-    }
-    min = start;
-    node = arena.childAt(i);
-  }
-}
+import { LEAF, LEAF_MIN, SLOT, START, walked, walkedBounds, walkTo } from './walk.js';
 
 /** Moves to the next slot in index order; false at the end of the tree. */
 function stepForward(core: TreeCore): boolean {
   const arena = core.arena;
-  const end = arena.pivot(atSlot);
-  if (atSlot + 1 < atLeaf * SLOTS + arena.count[atLeaf]!) {
-    atSlot++;
-    atBounds[START] = end + 1;
+  const end = arena.pivot(walked[SLOT]!);
+  if (walked[SLOT]! + 1 < walked[LEAF]! * SLOTS + arena.count[walked[LEAF]!]!) {
+    walked[SLOT]++;
+    walkedBounds[START] = end + 1;
     return true;
   }
   if (end === MAX_INDEX) return false;
-  atLeaf = core.rightNeighbour(atLeaf);
-  atSlot = atLeaf * SLOTS;
-  atBounds[START] = end + 1;
-  atBounds[LEAF_MIN] = atBounds[START]!;
+  walked[LEAF] = core.rightNeighbour(walked[LEAF]!);
+  walked[SLOT] = walked[LEAF]! * SLOTS;
+  walkedBounds[START] = end + 1;
+  walkedBounds[LEAF_MIN] = walkedBounds[START]!;
   return true;
 }
 
 /** Moves to the previous slot in index order; false at the start of the tree. */
 function stepBack(core: TreeCore): boolean {
   const arena = core.arena;
-  const base = atLeaf * SLOTS;
-  if (atSlot > base) {
-    atSlot--;
-    atBounds[START] = atSlot > base ? arena.pivot(atSlot - 1) + 1 : atBounds[LEAF_MIN]!;
+  const base = walked[LEAF]! * SLOTS;
+  if (walked[SLOT]! > base) {
+    walked[SLOT]--;
+    walkedBounds[START] =
+      walked[SLOT]! > base ? arena.pivot(walked[SLOT]! - 1) + 1 : walkedBounds[LEAF_MIN]!;
     return true;
   }
-  if (atBounds[START]! === 0) return false;
-  atLeaf = core.leftNeighbour(atLeaf);
-  atBounds[LEAF_MIN] = core.nodeMin(atLeaf);
-  atSlot = atLeaf * SLOTS + core.arena.count[atLeaf]! - 1;
-  atBounds[START] = atSlot > atLeaf * SLOTS ? arena.pivot(atSlot - 1) + 1 : atBounds[LEAF_MIN]!;
+  if (walkedBounds[START]! === 0) return false;
+  walked[LEAF] = core.leftNeighbour(walked[LEAF]!);
+  walkedBounds[LEAF_MIN] = core.nodeMin(walked[LEAF]!);
+  walked[SLOT] = walked[LEAF]! * SLOTS + core.arena.count[walked[LEAF]!]! - 1;
+  walkedBounds[START] =
+    walked[SLOT]! > walked[LEAF]! * SLOTS
+      ? arena.pivot(walked[SLOT]! - 1) + 1
+      : walkedBounds[LEAF_MIN]!;
   return true;
 }
 
 function entryHere(core: TreeCore, value: unknown): Entry<unknown> {
-  return { first: atBounds[START]!, last: core.arena.pivot(atSlot), value };
+  return { first: walkedBounds[START]!, last: core.arena.pivot(walked[SLOT]!), value };
 }
 
 /** The value stored at `index` (raw: a ZERO_ENTRY is returned as is). O(height). */
@@ -111,9 +82,9 @@ export function findEntry(
   const arena = core.arena;
 
   for (;;) {
-    const value = arena.slotAt(atSlot);
+    const value = arena.slotAt(walked[SLOT]!);
     if (value !== undefined && !(skipZero && value === ZERO_ENTRY)) return entryHere(core, value);
-    if (arena.pivot(atSlot) >= max || !stepForward(core)) return undefined;
+    if (arena.pivot(walked[SLOT]!) >= max || !stepForward(core)) return undefined;
   }
 }
 
@@ -132,9 +103,9 @@ export function findEntryReverse(
   walkTo(core, start);
   const arena = core.arena;
   for (;;) {
-    const value = arena.slotAt(atSlot);
+    const value = arena.slotAt(walked[SLOT]!);
     if (value !== undefined && value !== ZERO_ENTRY) return entryHere(core, value);
-    if (atBounds[START]! <= min || !stepBack(core)) return undefined;
+    if (walkedBounds[START]! <= min || !stepBack(core)) return undefined;
   }
 }
 
@@ -148,8 +119,8 @@ export function nextEntry(core: TreeCore, index: number, max: number): Entry<unk
   const arena = core.arena;
 
   for (;;) {
-    if (arena.pivot(atSlot) >= max || !stepForward(core)) return undefined;
-    const value = arena.slotAt(atSlot);
+    if (arena.pivot(walked[SLOT]!) >= max || !stepForward(core)) return undefined;
+    const value = arena.slotAt(walked[SLOT]!);
     if (value !== undefined) return entryHere(core, value);
   }
 }
@@ -167,8 +138,8 @@ export function prevEntry(core: TreeCore, index: number, min: number): Entry<unk
   walkTo(core, index);
   const arena = core.arena;
   for (;;) {
-    if (atBounds[START]! <= min || !stepBack(core)) return undefined;
-    const value = arena.slotAt(atSlot);
+    if (walkedBounds[START]! <= min || !stepBack(core)) return undefined;
+    const value = arena.slotAt(walked[SLOT]!);
     if (value !== undefined) return entryHere(core, value);
   }
 }
@@ -192,9 +163,9 @@ export function forEachEntry(
   }
   const arena = core.arena;
   walkTo(core, start);
-  let leaf = atLeaf;
-  let slot = atSlot;
-  let first = atBounds[START]!;
+  let leaf = walked[LEAF]!;
+  let slot = walked[SLOT]!;
+  let first = walkedBounds[START]!;
   const version = core.version;
   for (;;) {
     // Visit the rest of this leaf, then hop to the next one.
@@ -242,9 +213,9 @@ export function* iterateEntries(
       continue;
     }
     walkTo(core, from);
-    let leaf = atLeaf;
-    let slot = atSlot;
-    let first = atBounds[START]!;
+    let leaf = walked[LEAF]!;
+    let slot = walked[SLOT]!;
+    let first = walkedBounds[START]!;
     const version = core.version;
     const arena = core.arena;
     for (;;) {
@@ -288,10 +259,10 @@ export function* iterateEntriesReverse(
       continue;
     }
     walkTo(core, from);
-    let leaf = atLeaf;
-    let slot = atSlot;
-    let first = atBounds[START]!;
-    let leafMin = atBounds[LEAF_MIN]!;
+    let leaf = walked[LEAF]!;
+    let slot = walked[SLOT]!;
+    let first = walkedBounds[START]!;
+    let leafMin = walkedBounds[LEAF_MIN]!;
     const version = core.version;
     const arena = core.arena;
     for (;;) {

@@ -6,6 +6,7 @@
 import { NODE_DEAD, NODE_LIVE, SLOTS } from './arena.js';
 import { type TreeCore, ZERO_ENTRY } from './core.js';
 import { MAX_INDEX } from './errors.js';
+import { LEAF, LEAF_MIN, SLOT, START, walked, walkedBounds, walkTo } from './walk.js';
 
 /** A level's combined slots never exceed two full nodes plus three new children. */
 const SCRATCH = 4 * SLOTS;
@@ -40,34 +41,6 @@ const outGaps = new Float64Array(3);
 let deadNodes = new Int32Array(64);
 let deadCount = 0;
 
-/** Result of `walkLeaf`: leaf, absolute slot index, first index of the slot, leaf minimum. */
-let walkedLeaf = -1;
-let walkedSlot = 0;
-const walkedBounds = new Float64Array(2);
-const START = 0;
-const MIN = 1;
-
-function walkLeaf(core: TreeCore, index: number): void {
-  const arena = core.arena;
-
-  let node = core.root;
-  let min = 0;
-  for (let level = core.height; ; level--) {
-    const base = node * SLOTS;
-    const i = arena.findSlot(node, index);
-    const start = i > base ? arena.pivot(i - 1) + 1 : min;
-    if (level === 1) {
-      walkedLeaf = node;
-      walkedSlot = i;
-      walkedBounds[START] = start;
-      walkedBounds[MIN] = min;
-      return;
-    }
-    min = start;
-    node = arena.childAt(i);
-  }
-}
-
 /**
  * Stores `value` (`undefined` = empty) over `[first, last]` (mtree_store_range). Arguments
  * are already checked; nothing here can fail.
@@ -94,23 +67,23 @@ export function insertRange(core: TreeCore, first: number, last: number, value: 
     if (value !== undefined) storeRange(core, first, last, value);
     return true;
   }
-  walkLeaf(core, first);
+  walkTo(core, first);
   const arena = core.arena;
 
-  if (arena.isEmptyAt(walkedSlot) && arena.pivot(walkedSlot) >= last) {
+  if (arena.isEmptyAt(walked[SLOT]!) && arena.pivot(walked[SLOT]!) >= last) {
     if (value !== undefined) storeRange(core, first, last, value);
     return true;
   }
   if (value !== undefined || core.height !== 1) return false;
   // A null insert over entries succeeds only when, widened over its empty neighbours, it
   // covers every index: the kernel then takes it for a new-root write.
-  const base = walkedLeaf * SLOTS;
-  const end = base + core.arena.count[walkedLeaf]! - 1;
+  const base = walked[LEAF]! * SLOTS;
+  const end = base + core.arena.count[walked[LEAF]!]! - 1;
   const startOf = (slot: number) => (slot > base ? arena.pivot(slot - 1) + 1 : 0);
-  let lo = walkedSlot;
+  let lo = walked[SLOT]!;
   if (!arena.isEmptyAt(lo) && first === startOf(lo) && lo > base && arena.isEmptyAt(lo - 1)) lo--;
   const widenedFirst = arena.isEmptyAt(lo) ? startOf(lo) : first;
-  let hi = walkedSlot;
+  let hi = walked[SLOT]!;
   while (arena.pivot(hi) < last) hi++;
   if (!arena.isEmptyAt(hi) && last === arena.pivot(hi) && hi < end && arena.isEmptyAt(hi + 1)) hi++;
   const widenedLast = arena.isEmptyAt(hi) ? arena.pivot(hi) : last;
@@ -129,11 +102,11 @@ export function eraseIndex(core: TreeCore, index: number): unknown {
     storeRange(core, 0, 0, undefined);
     return old;
   }
-  walkLeaf(core, index);
-  const old = core.arena.slotAt(walkedSlot);
+  walkTo(core, index);
+  const old = core.arena.slotAt(walked[SLOT]!);
   if (old === undefined) return undefined;
   const first = walkedBounds[START]!;
-  const last = core.arena.pivot(walkedSlot);
+  const last = core.arena.pivot(walked[SLOT]!);
   core.version++;
   if (first === 0 && last === MAX_INDEX) storeNewRoot(core, undefined);
   else storeInNodes(core, first, last, undefined, true);
@@ -203,7 +176,7 @@ const leafPivots = new Float64Array(SLOTS);
 const leafSlots: unknown[] = new Array(SLOTS).fill(undefined);
 
 /**
- * Stores into a tree that has nodes. `walked` says the last `walkLeaf` was for `first`
+ * Stores into a tree that has nodes. `alreadyWalked` says the last `walkTo` was for `first`
  * already (erase has just looked the slot up), which saves a second walk. Writes that stay
  * inside one leaf are handled here on a decoded copy of it; the rest go to
  * `storeAcrossLeaves`.
@@ -213,13 +186,13 @@ function storeInNodes(
   first: number,
   last: number,
   value: unknown,
-  walked = false,
+  alreadyWalked = false,
 ): void {
   const arena = core.arena;
-  if (!walked) walkLeaf(core, first);
+  if (!alreadyWalked) walkTo(core, first);
   const requestedFirst = first;
   const requestedLast = last;
-  const leaf = walkedLeaf;
+  const leaf = walked[LEAF]!;
   const base = leaf * SLOTS;
   const n = arena.count[leaf]!;
   const leafMax = core.nodeMax(leaf);
@@ -228,8 +201,8 @@ function storeInNodes(
     return;
   }
   arena.readSlots(base, base + n, leafPivots, leafSlots, 0);
-  const leafMin = walkedBounds[MIN]!;
-  let i = walkedSlot - base;
+  const leafMin = walkedBounds[LEAF_MIN]!;
+  let i = walked[SLOT]! - base;
   let start = walkedBounds[START]!;
   let j = i;
   while (leafPivots[j]! < last) j++;
@@ -338,21 +311,21 @@ function gapOf(pivots: Float64Array, slots: unknown[], n: number, min: number): 
 
 /**
  * Stores a range that reaches past the leaf holding `first` (or an erase that must merge
- * with the next leaf's leading empty range): the spanning store. `walkLeaf(first)` is done.
+ * with the next leaf's leading empty range): the spanning store. `walkTo(first)` is done.
  */
 function storeAcrossLeaves(core: TreeCore, first: number, last: number, value: unknown): void {
   const arena = core.arena;
   const { count } = arena;
-  const left = walkedLeaf;
-  let leftSlot = walkedSlot;
+  const left = walked[LEAF]!;
+  let leftSlot = walked[SLOT]!;
   let leftStart = walkedBounds[START]!;
-  const leftMin = walkedBounds[MIN]!;
+  const leftMin = walkedBounds[LEAF_MIN]!;
   let right = left;
   let rightSlot = leftSlot;
   if (last > core.nodeMax(left)) {
-    walkLeaf(core, last);
-    right = walkedLeaf;
-    rightSlot = walkedSlot;
+    walkTo(core, last);
+    right = walked[LEAF]!;
+    rightSlot = walked[SLOT]!;
   } else {
     while (arena.pivot(rightSlot) < last) rightSlot++;
   }
@@ -661,7 +634,13 @@ function preferRight(core: TreeCore, left: number, right: number): boolean {
  * The first node reuses `left`, the last reuses `right` when that is another node; a middle
  * one is new. Returns how many nodes were written.
  */
-function distribute(core: TreeCore, left: number, right: number, leaf: boolean, capacity: number): number {
+function distribute(
+  core: TreeCore,
+  left: number,
+  right: number,
+  leaf: boolean,
+  capacity: number,
+): number {
   const arena = core.arena;
   const total = contentCount;
   const parts = total <= capacity ? 1 : total <= 2 * capacity - 2 ? 2 : 3;
