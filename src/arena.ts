@@ -115,6 +115,11 @@ export class NodeArena {
     return this.count.length;
   }
 
+  /** Grows the arena once so that `rows` more nodes fit without further growth. */
+  reserve(rows: number): void {
+    if (this.used + rows > this.capacity) this.grow(this.used + rows);
+  }
+
   /** Hands out a row for a new node, reusing freed rows first. O(1) amortised. */
   allocate(leaf: boolean): number {
     let node = this.freeHead;
@@ -147,6 +152,35 @@ export class NodeArena {
     this.parent[node] = this.freeHead;
     this.freeHead = node;
     this.live--;
+  }
+
+  /**
+   * Makes this arena an exact copy of `source`: every row, free list and value cell (values
+   * themselves are shared, not copied). O(capacity), with no per-node work.
+   */
+  copyFrom(source: NodeArena): void {
+    this.pivotRows = source.pivotRows.slice();
+    this.widePivots = source.widePivots.slice();
+    this.mask = source.mask.slice();
+    this.values = source.values.slice();
+    this.overflowRow = source.overflowRow.slice();
+    this.overflow = source.overflow.slice();
+    this.childRows = source.childRows.slice();
+    this.gaps = source.gaps.slice();
+    this.count = source.count.slice();
+    this.isLeaf = source.isLeaf.slice();
+    this.state = source.state.slice();
+    this.parent = source.parent.slice();
+    this.parentSlot = source.parentSlot.slice();
+    this.used = source.used;
+    this.live = source.live;
+    this.freeHead = source.freeHead;
+    this.wideUsed = source.wideUsed;
+    this.wideFree = source.wideFree.slice();
+    this.overflowUsed = source.overflowUsed;
+    this.overflowFree = source.overflowFree.slice();
+    this.childRowsUsed = source.childRowsUsed;
+    this.childRowsFree = source.childRowsFree.slice();
   }
 
   /** Forgets every node; keeps the typed arrays for reuse. */
@@ -472,8 +506,9 @@ export class NodeArena {
    * there), by a quarter once it is large (the arena is most of the tree's memory, and a
    * quarter bounds the unused tail).
    */
-  private grow(): void {
-    const capacity = this.capacity < 1 << 16 ? this.capacity * 2 : Math.ceil(this.capacity * 1.25);
+  private grow(atLeast = 0): void {
+    const step = this.capacity < 1 << 16 ? this.capacity * 2 : Math.ceil(this.capacity * 1.25);
+    const capacity = Math.max(step, atLeast);
     this.pivotRows = resized(this.pivotRows, capacity * ROW);
     if (this.withGaps) this.gaps = resized(this.gaps, capacity * SLOTS);
     this.count = resized(this.count, capacity);

@@ -166,6 +166,17 @@ export class TreeCore {
     }
   }
 
+  /** Makes this tree an exact structural copy of `source` (same kind of tree). */
+  copyFrom(source: TreeCore): void {
+    this.arena.copyFrom(source.arena);
+    this.root = source.root;
+    this.hasRootValue = source.hasRootValue;
+    this.rootValue = source.rootValue;
+    this.height = source.height;
+    this.size = source.size;
+    this.version++;
+  }
+
   /** Drops every node and entry. */
   reset(): void {
     this.arena.reset();

@@ -2,6 +2,7 @@
 // TypeScript shape. Checks every argument, then hands the work to the read, write, gap and
 // check layers; it holds no algorithm of its own.
 
+import { buildFrom } from './bulk.js';
 import { dumpTree, validateTree } from './check.js';
 import { type Entry, TreeCore, ZERO_ENTRY } from './core.js';
 import {
@@ -63,6 +64,38 @@ export class MapleTree<V = unknown> {
       );
     }
     this.core = new TreeCore(alloc);
+  }
+
+  /**
+   * Builds a tree from entries sorted by index and not overlapping, straight into densely
+   * packed nodes (the kernel's bulk mode): O(n), with no per-entry walk or split, several
+   * times faster than storing them one by one.
+   * @throws MapleTreeError EINVAL naming the first entry that is not a valid range, is
+   *   out of order or overlaps the one before, or has a null value.
+   */
+  static from<V>(entries: Iterable<Entry<V>>, options: MapleTreeOptions = {}): MapleTree<V> {
+    const tree = new MapleTree<V>(options);
+    if (
+      entries === null ||
+      typeof (entries as Iterable<Entry<V>>)[Symbol.iterator] !== 'function'
+    ) {
+      throw new MapleTreeError(
+        'EINVAL',
+        `MapleTree.from(${describe(entries)}): entries must be iterable`,
+      );
+    }
+    buildFrom(tree.core, entries);
+    return tree;
+  }
+
+  /**
+   * A structural copy of the tree (__mt_dup): the same nodes, copied row by row rather than
+   * re-inserted; the values themselves are shared. O(n) memory copy.
+   */
+  clone(): MapleTree<V> {
+    const copy = new MapleTree<V>({ alloc: this.core.alloc });
+    copy.core.copyFrom(this.core);
+    return copy;
   }
 
   /** True for an allocation (gap-tracking) tree. */
