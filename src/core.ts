@@ -36,6 +36,8 @@ export class TreeCore {
   height = 0;
   /** Number of non-empty ranges (zero entries included). */
   size = 0;
+  /** allocCyclic handed out MAX_INDEX, so its next call reports a wrap (MT_FLAGS_ALLOC_WRAPPED). */
+  allocWrapped = false;
   /** Bumped by every write that changes the tree; cursors compare it. */
   version = 0;
 
@@ -174,6 +176,7 @@ export class TreeCore {
     this.rootValue = source.rootValue;
     this.height = source.height;
     this.size = source.size;
+    this.allocWrapped = source.allocWrapped;
     this.version++;
   }
 
@@ -185,6 +188,7 @@ export class TreeCore {
     this.rootValue = undefined;
     this.height = 0;
     this.size = 0;
+    this.allocWrapped = false;
     this.version++;
   }
 }

@@ -295,6 +295,59 @@ export class MapleTree<V = unknown> {
     return this.allocate('allocRangeRev', size, value, min, max, true);
   }
 
+  /**
+   * Cyclic ID allocation (mtree_alloc_cyclic, as pidfs uses it): stores `value` at the lowest
+   * free index in `[max(min, state.next), max]`, or, when there is none, at the lowest free
+   * index in `[min, max]`, and sets `state.next` to the index after it (0 after MAX_INDEX).
+   * `wrapped` is true when the search had to start again from `min`, or when the previous
+   * call handed out MAX_INDEX. A `null` value returns the index but stores nothing.
+   * O(log n) on an allocation tree.
+   * @throws MapleTreeError EBUSY when every index of the window is taken; EINVAL on a tree
+   *   made without `alloc: true`, for a ZERO_ENTRY value, bad indices, `min > max`, or a
+   *   `state` whose `next` is not an index.
+   */
+  allocCyclic(
+    value: V | null | undefined,
+    min: number,
+    max: number,
+    state: { next: number },
+  ): { index: number; wrapped: boolean } {
+    const call = 'allocCyclic';
+    const args = () => `allocCyclic(window ${describe(min)}..${describe(max)})`;
+    if (!this.core.alloc)
+      throw new MapleTreeError('EINVAL', `${args()}: the tree was made without { alloc: true }`);
+    if (value === (ZERO_ENTRY as unknown))
+      throw new MapleTreeError('EINVAL', `${args()}: ZERO_ENTRY cannot be allocated`);
+    checkIndex(call, 'min', min);
+    checkIndex(call, 'max', max);
+    if (min > max) throw new MapleTreeError('EINVAL', `${args()}: min must be <= max`);
+    if (state === null || typeof state !== 'object') {
+      throw new MapleTreeError('EINVAL', `${args()}: state must be an object { next }`);
+    }
+    checkIndex(call, 'state.next', state.next);
+    const core = this.core;
+    const from = Math.max(min, state.next);
+    let wrapped = false;
+    let index = from <= max ? emptyArea(core, from, max, 1, false) : -1;
+    if (index >= 0 && core.allocWrapped) {
+      core.allocWrapped = false;
+      wrapped = true;
+    }
+    if (index < 0 && from > min) {
+      index = emptyArea(core, min, max, 1, false);
+      wrapped = index >= 0;
+    }
+    if (index < 0) throw new MapleTreeError('EBUSY', `${args()}: every index is taken`);
+    if (value !== null && value !== undefined) storeRange(core, index, index, value);
+    if (index === MAX_INDEX) {
+      state.next = 0;
+      core.allocWrapped = true;
+    } else {
+      state.next = index + 1;
+    }
+    return { index, wrapped };
+  }
+
   /** Removes every entry and node (mtree_destroy). O(1). */
   clear(): void {
     this.core.reset();
