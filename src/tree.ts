@@ -5,6 +5,7 @@
 import { buildFrom } from './bulk.js';
 import { dumpTree, validateTree } from './check.js';
 import { type Entry, TreeCore, ZERO_ENTRY } from './core.js';
+import { Cursor } from './cursor.js';
 import {
   checkIndex,
   checkRange,
@@ -346,6 +347,17 @@ export class MapleTree<V = unknown> {
       state.next = index + 1;
     }
     return { index, wrapped };
+  }
+
+  /**
+   * A cursor on `[first, last]` (MA_STATE): the kernel's advanced API for walking,
+   * iterating and writing at a position. It notices writes made around it and refuses to
+   * move on from stale data until `set`, `setRange`, `reset` or `pause` is called.
+   * @throws MapleTreeError EINVAL for bad indices.
+   */
+  cursor(first = 0, last: number = first): Cursor<V> {
+    checkRange('cursor', first, last);
+    return new Cursor<V>(this.core, first, last);
   }
 
   /** Removes every entry and node (mtree_destroy). O(1). */
