@@ -361,13 +361,12 @@ export class Cursor<V = unknown> {
 
   private afterWrite(emptied: boolean): void {
     const core = this.core;
-    if (core.root < 0) {
-      this.status = Status.Start;
-    } else if (emptied) {
+    if (emptied) {
+      // On the whole empty range around the write (empty neighbours merged).
       this.walkAt(this.index);
-    } else {
-      this.status = Status.Active;
     }
+    // Without nodes there is nothing to stand on: the next call starts afresh.
+    this.status = core.root < 0 ? Status.Start : emptied ? this.status : Status.Active;
     this.version = core.version;
   }
 

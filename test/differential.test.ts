@@ -177,6 +177,34 @@ if (existsSync(SHARED)) {
   }
 }
 
+// (c) The cursor op-scripts (../shared/cursor), replayed by the shared tool against the built
+// package: the cursor API's answers must equal the kernel's printed ones.
+const CURSOR_DIR = join(SHARED, 'cursor');
+const CURSOR_TOOL = join(SHARED, 'tools', 'cursor-replay.mjs');
+if (existsSync(CURSOR_DIR) && existsSync(CURSOR_TOOL)) {
+  for (const name of readdirSync(CURSOR_DIR)
+    .filter((file) => file.endsWith('.ops'))
+    .sort()) {
+    const expected = join(CURSOR_DIR, 'expected', name.replace(/\.ops$/, '.out'));
+    if (!existsSync(expected)) continue;
+    test(`cursor replay matches the kernel's output: ../shared/cursor/${name}`, () => {
+      const child = spawnSync(
+        process.execPath,
+        [CURSOR_TOOL, '--expect', expected, join(CURSOR_DIR, name)],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+        },
+      );
+      assert.equal(child.status, 0, `${child.stdout}${child.stderr}`);
+    });
+  }
+} else {
+  test("cursor replay matches the kernel's output: ../shared/cursor/*.ops", {
+    skip: '../shared not present',
+  }, () => {});
+}
+
 // Parser: a malformed line anywhere is reported with its line number before anything runs.
 test('parseScript reports the line of an unknown op, a wrong argument count or a bad number', () => {
   const cases: [string, number, RegExp][] = [
