@@ -242,11 +242,28 @@ export class NodeArena {
       this.mask[node] = (1 << n) - 1;
       return;
     }
-    let mask = 0;
-    let held = 0;
+    this.packValues(node, 0, source, from, n);
+  }
+
+  /**
+   * Lays out a leaf's values from slot `first` on, taken from `source[from .. from+n)`,
+   * behind the values of slots `0 .. first-1`, which stay; takes or returns the overflow row
+   * as the number of non-empty slots needs, and clears the cells past the last value.
+   */
+  private packValues(
+    node: number,
+    first: number,
+    source: unknown[],
+    from: number,
+    n: number,
+  ): void {
+    const keptMask = this.mask[node]! & ((1 << first) - 1);
+    let mask = keptMask;
+    let held = popcount16(keptMask);
+    const start = held;
     for (let i = 0; i < n; i++) {
       if (source[from + i] !== undefined) {
-        mask |= 1 << i;
+        mask |= 1 << (first + i);
         held++;
       }
     }
@@ -260,7 +277,7 @@ export class NodeArena {
     const values = this.values;
     const overflow = this.overflow;
     const main = node * HALF;
-    let k = 0;
+    let k = start;
     for (let i = 0; i < n; i++) {
       const value = source[from + i];
       if (value === undefined) continue;
@@ -360,38 +377,7 @@ export class NodeArena {
       const wide = rows[row + LOW]! * SLOTS + first;
       for (let i = 0; i < n; i++) widePivots[wide + i] = pivots[i]!;
     }
-    // Keep the packed values of the untouched prefix; lay the rest out after them.
-    const keptMask = this.mask[node]! & ((1 << first) - 1);
-    let mask = keptMask;
-    let held = popcount16(keptMask);
-    const start = held;
-    for (let i = 0; i < n; i++) {
-      if (slots[i] !== undefined) {
-        mask |= 1 << (first + i);
-        held++;
-      }
-    }
-    let overflow = this.overflowRow[node]!;
-    if (held > HALF && overflow < 0) {
-      overflow = this.overflowRow[node] = this.allocateOverflow();
-    } else if (held <= HALF && overflow >= 0) {
-      this.releaseOverflow(node);
-      overflow = -1;
-    }
-    const values = this.values;
-    const spill = this.overflow;
-    const main = node * HALF;
-    let k = start;
-    for (let i = 0; i < n; i++) {
-      const value = slots[i];
-      if (value === undefined) continue;
-      if (k < HALF) values[main + k] = value;
-      else spill[overflow * HALF + k - HALF] = value;
-      k++;
-    }
-    for (; k < HALF; k++) values[main + k] = undefined;
-    if (overflow >= 0) for (; k < 2 * HALF; k++) spill[overflow * HALF + k - HALF] = undefined;
-    this.mask[node] = mask;
+    this.packValues(node, first, slots, 0, n);
   }
 
   /** Empties every slot of `node`. */

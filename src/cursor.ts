@@ -180,20 +180,8 @@ export class Cursor<V = unknown> {
       this.status = Status.None;
       return this.finish(undefined);
     }
-    switch (this.status) {
-      case Status.Start:
-      case Status.Pause:
-      case Status.None:
-        this.walkAt(this.index);
-        break;
-      case Status.Underflow: {
-        const here = this.walkAt(this.index);
-        if (here !== undefined) return this.finish(here) as V | undefined;
-        break;
-      }
-      default:
-        break;
-    }
+    const here = this.entryBeforeStep(Status.Underflow);
+    if (here !== undefined) return this.finish(here) as V | undefined;
     return this.finish(this.stepForward(max, Status.Overflow)) as V | undefined;
   }
 
@@ -216,20 +204,8 @@ export class Cursor<V = unknown> {
     }
     // The limit is tested first, whatever the status (mas_prev).
     if (this.index <= min) return this.finish(this.underflowAt(this.index, false));
-    switch (this.status) {
-      case Status.Start:
-      case Status.Pause:
-      case Status.None:
-        this.walkAt(this.index);
-        break;
-      case Status.Overflow: {
-        const here = this.walkAt(this.index);
-        if (here !== undefined) return this.finish(here) as V | undefined;
-        break;
-      }
-      default:
-        break;
-    }
+    const here = this.entryBeforeStep(Status.Overflow);
+    if (here !== undefined) return this.finish(here) as V | undefined;
     return this.finish(this.stepBackward(min)) as V | undefined;
   }
 
@@ -391,6 +367,20 @@ export class Cursor<V = unknown> {
     this.last = core.arena.pivot(slot);
     this.status = Status.Active;
     return core.arena.slotAt(slot);
+  }
+
+  /**
+   * Before next/prev step: a cursor not on a range walks to `index` first; one that stopped
+   * at the opposite limit was "one before" its range, and that range's entry comes first.
+   * Returns that entry, or undefined to go on stepping.
+   */
+  private entryBeforeStep(opposite: Status): unknown {
+    const status = this.status;
+    if (status === Status.Start || status === Status.Pause || status === Status.None) {
+      this.walkAt(this.index);
+      return undefined;
+    }
+    return status === opposite ? this.walkAt(this.index) : undefined;
   }
 
   /** From the range the cursor is on, the next entry starting at or before `max`. */
