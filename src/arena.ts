@@ -18,7 +18,7 @@ const HALF = 8;
 const slotScratch: unknown[] = new Array(SLOTS).fill(undefined);
 
 /** Number of set bits in a 16-bit mask. */
-export function popcount16(bits: number): number {
+function popcount16(bits: number): number {
   bits -= (bits >>> 1) & 0x5555;
   bits = (bits & 0x3333) + ((bits >>> 2) & 0x3333);
   bits = (bits + (bits >>> 4)) & 0x0f0f;
