@@ -58,7 +58,8 @@ const TWO_32 = 4294967296;
  * a leaf of alternating ranges and gaps keeps its eight values in the main row. Internal
  * nodes (a few percent of all) keep their child ids in a full 16-slot row of `childRows`,
  * named in their pivot row, so a walk reads one child id without counting bits.
- * Allocation trees also keep, per internal node, the largest empty run below each child.
+ * Allocation trees also keep, per internal node, the largest empty run below each child, in
+ * `gaps` at the node's child row (leaves, which have no children, keep none).
  *
  * Pivots are stored as 32-bit offsets from the node's first pivot (`base`) whenever the
  * node spans less than 2^32 indices, which is nearly every node: half the bytes of a
@@ -102,7 +103,7 @@ export class NodeArena {
     this.overflowRow = new Int32Array(capacity);
     this.overflow = [];
     this.childRows = new Int32Array(SLOTS * 4);
-    this.gaps = new Float64Array(withGaps ? capacity * SLOTS : 0);
+    this.gaps = new Float64Array(withGaps ? this.childRows.length : 0);
     this.count = new Uint8Array(capacity);
     this.isLeaf = new Uint8Array(capacity);
     this.state = new Uint8Array(capacity);
@@ -223,6 +224,15 @@ export class NodeArena {
     return k < HALF
       ? this.values[node * HALF + k]
       : this.overflow[this.overflowRow[node]! * HALF + k - HALF];
+  }
+
+  /** The largest empty run below the child in slot `at` of an internal node (alloc trees). */
+  gapAt(at: number): number {
+    return this.gaps[this.pivotRows[(at >>> 4) * ROW + CHILDREN]! * SLOTS + (at & 15)]!;
+  }
+
+  setGapAt(at: number, gap: number): void {
+    this.gaps[this.pivotRows[(at >>> 4) * ROW + CHILDREN]! * SLOTS + (at & 15)] = gap;
   }
 
   /** The child id in slot `at` of an internal node (every used slot of one is set). */
@@ -392,9 +402,8 @@ export class NodeArena {
     const reused = this.childRowsFree.pop();
     if (reused !== undefined) return reused;
     if ((this.childRowsUsed + 1) * SLOTS > this.childRows.length) {
-      const grown = new Int32Array(this.childRows.length * 2);
-      grown.set(this.childRows);
-      this.childRows = grown;
+      this.childRows = resized(this.childRows, this.childRows.length * 2);
+      if (this.withGaps) this.gaps = resized(this.gaps, this.childRows.length);
     }
     return this.childRowsUsed++;
   }
@@ -496,7 +505,6 @@ export class NodeArena {
     const step = this.capacity < 1 << 16 ? this.capacity * 2 : Math.ceil(this.capacity * 1.25);
     const capacity = Math.max(step, atLeast);
     this.pivotRows = resized(this.pivotRows, capacity * ROW);
-    if (this.withGaps) this.gaps = resized(this.gaps, capacity * SLOTS);
     this.count = resized(this.count, capacity);
     this.isLeaf = resized(this.isLeaf, capacity);
     this.state = resized(this.state, capacity);

@@ -128,7 +128,7 @@ function buildInternalLevels(core: TreeCore, leaves: LeafList): void {
         const child = level.nodes[k]!;
         arena.parent[child] = node;
         arena.parentSlot[child] = k - from;
-        if (core.alloc) arena.gaps[node * SLOTS + k - from] = level.gaps[k]!;
+        if (core.alloc) arena.setGapAt(node * SLOTS + k - from, level.gaps[k]!);
         if (level.gaps[k]! > best) best = level.gaps[k]!;
       }
       upper.push(node, level.maxima[to - 1]!, best);

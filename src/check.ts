@@ -115,7 +115,7 @@ export function validateTree(core: TreeCore): void {
  */
 function checkGaps(core: TreeCore, visited: number[], fail: (message: string) => never): void {
   const arena = core.arena;
-  const { gaps, count, isLeaf } = arena;
+  const { count, isLeaf } = arena;
   const realGap = new Map<number, number>();
   for (let k = visited.length - 2; k >= 0; k -= 2) {
     const node = visited[k]!;
@@ -128,9 +128,9 @@ function checkGaps(core: TreeCore, visited: number[], fail: (message: string) =>
     for (let i = 0; i < count[node]!; i++) {
       const child = arena.childAt(base + i);
       const real = realGap.get(child)!;
-      if (gaps[base + i] !== real) {
+      if (arena.gapAt(base + i) !== real) {
         fail(
-          `node ${node}: gap ${i} is ${gaps[base + i]} but child ${child}'s largest gap is ${real}`,
+          `node ${node}: gap ${i} is ${arena.gapAt(base + i)} but child ${child}'s largest gap is ${real}`,
         );
       }
       if (real > best) best = real;
@@ -150,7 +150,7 @@ export function dumpTree(core: TreeCore): string {
     return lines.join('\n');
   }
   const arena = core.arena;
-  const { gaps, count, isLeaf } = arena;
+  const { count, isLeaf } = arena;
   const stack: number[] = [core.root, 0, 0];
   while (stack.length > 0) {
     const depth = stack.pop()!;
@@ -170,7 +170,7 @@ export function dumpTree(core: TreeCore): string {
       if (leaf) {
         lines.push(`${indent}  [${start}, ${last}] ${formatValue(arena.slotAt(base + i))}`);
       } else {
-        const gap = core.alloc ? ` gap ${gaps[base + i]}` : '';
+        const gap = core.alloc ? ` gap ${arena.gapAt(base + i)}` : '';
         lines.push(`${indent}  [${start}, ${last}] -> node ${arena.slotAt(base + i)}${gap}`);
         children.push(arena.childAt(base + i), start, depth + 1);
       }

@@ -137,11 +137,14 @@ export class TreeCore {
   maxGap(node: number, min: number): number {
     const arena = this.arena;
     if (arena.isLeaf[node]) return this.leafGap(node, min);
-    const gaps = arena.gaps;
+
     const base = node * SLOTS;
     const end = base + arena.count[node]!;
     let best = 0;
-    for (let i = base; i < end; i++) if (gaps[i]! > best) best = gaps[i]!;
+    for (let i = base; i < end; i++) {
+      const gap = arena.gapAt(i);
+      if (gap > best) best = gap;
+    }
     return best;
   }
 
@@ -155,14 +158,15 @@ export class TreeCore {
 
   /** Like `pushGapUp`, with `node`'s largest gap already known to be `gap`. */
   setGapUp(node: number, gap: number): void {
-    const { parent, parentSlot, gaps } = this.arena;
+    const arena = this.arena;
+    const { parent, parentSlot } = arena;
     let at = node;
     for (;;) {
       const up = parent[at]!;
       if (up < 0) return;
       const index = up * SLOTS + parentSlot[at]!;
-      if (gaps[index] === gap) return;
-      gaps[index] = gap;
+      if (arena.gapAt(index) === gap) return;
+      arena.setGapAt(index, gap);
       gap = this.maxGap(up, 0);
       at = up;
     }

@@ -41,7 +41,7 @@ export function emptyArea(
 /** Lowest fit: depth-first from the left, skipping children whose gap is too small. */
 function searchUp(core: TreeCore, min: number, max: number, size: number): number {
   const arena = core.arena;
-  const { gaps, count, isLeaf } = arena;
+  const { count, isLeaf } = arena;
   let depth = 0;
   enterForward(core, core.root, 0, min, depth);
   while (depth >= 0) {
@@ -70,7 +70,7 @@ function searchUp(core: TreeCore, min: number, max: number, size: number): numbe
     const last = arena.pivot(slot);
     stackSlot[depth] = slot + 1;
     stackStart[depth] = last + 1;
-    if (gaps[slot]! >= size) {
+    if (arena.gapAt(slot) >= size) {
       depth++;
       enterForward(core, arena.childAt(slot), start, min, depth);
     }
@@ -101,7 +101,7 @@ function enterForward(
 /** Highest fit: depth-first from the right, skipping children whose gap is too small. */
 function searchDown(core: TreeCore, min: number, max: number, size: number): number {
   const arena = core.arena;
-  const { gaps, isLeaf } = arena;
+  const { isLeaf } = arena;
   let depth = 0;
   enterBackward(core, core.root, 0, max, depth);
   while (depth >= 0) {
@@ -129,7 +129,7 @@ function searchDown(core: TreeCore, min: number, max: number, size: number): num
     }
     const start = slot > base ? arena.pivot(slot - 1) + 1 : nodeMin;
     stackSlot[depth] = slot - 1;
-    if (gaps[slot]! >= size) {
+    if (arena.gapAt(slot) >= size) {
       depth++;
       enterBackward(core, arena.childAt(slot), start, max, depth);
     }

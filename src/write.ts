@@ -402,9 +402,8 @@ function copyToContent(core: TreeCore, from: number, to: number): void {
   if (from >= to) return;
   const arena = core.arena;
   arena.readSlots(from, to, contentPivots, contentSlots, contentCount);
-  if (core.alloc) {
-    const gaps = arena.gaps;
-    for (let i = from, c = contentCount; i < to; i++, c++) contentGaps[c] = gaps[i]!;
+  if (core.alloc && !arena.isLeaf[from >>> 4]) {
+    for (let i = from, c = contentCount; i < to; i++, c++) contentGaps[c] = arena.gapAt(i);
   } else {
     contentGaps.fill(0, contentCount, contentCount + to - from);
   }
@@ -438,7 +437,7 @@ function prependToContent(core: TreeCore, from: number, to: number): void {
  */
 function writeNode(core: TreeCore, node: number, from: number, to: number, unmoved = 0): void {
   const arena = core.arena;
-  const { gaps, parent, parentSlot } = arena;
+  const { parent, parentSlot } = arena;
   const base = node * SLOTS;
   const leaf = arena.isLeaf[node] === 1;
   const withGaps = core.alloc && !leaf;
@@ -446,7 +445,7 @@ function writeNode(core: TreeCore, node: number, from: number, to: number, unmov
   arena.setSlots(node, contentSlots, from, to - from);
   if (!leaf) {
     for (let c = from, i = base; c < to; c++, i++) {
-      if (withGaps) gaps[i] = contentGaps[c]!;
+      if (withGaps) arena.setGapAt(i, contentGaps[c]!);
       if (c - from < unmoved) continue;
       const child = contentSlots[c] as number;
       parent[child] = node;
