@@ -200,10 +200,23 @@ function storeInNodes(
     storeAcrossLeaves(core, first, last, value);
     return;
   }
-  arena.readSlots(base, base + n, leafPivots, leafSlots, 0);
   const leafMin = walkedBounds[LEAF_MIN]!;
   let i = walked[SLOT]! - base;
   let start = walkedBounds[START]!;
+  if (value !== undefined && first === start && last === arena.pivot(base + i)) {
+    // Exact fit of a value: only this slot changes, no need to decode the leaf.
+    const old = arena.slotAt(base + i);
+    arena.replaceSlot(base + i, value);
+    if (old === undefined) {
+      core.size++;
+      if (core.alloc) core.pushGapUp(leaf, leafMin);
+    }
+    return;
+  }
+  // Decode the leaf from two slots before the write (an erase may widen over one of them);
+  // allocation trees need all of it to recompute the leaf's gap.
+  const decoded = core.alloc ? 0 : Math.max(0, i - 2);
+  arena.readSlots(base + decoded, base + n, leafPivots, leafSlots, decoded);
   let j = i;
   while (leafPivots[j]! < last) j++;
 
@@ -284,6 +297,7 @@ function storeInNodes(
     return;
   }
   // Split or rebalance: the whole leaf's slots go to the rebuild.
+  if (decoded > 0) arena.readSlots(base, base + decoded, leafPivots, leafSlots, 0);
   for (let k = contentCount - 1; k >= 0; k--) {
     contentPivots[k + i] = contentPivots[k]!;
     contentSlots[k + i] = contentSlots[k];
