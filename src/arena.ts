@@ -267,36 +267,35 @@ export class NodeArena {
     from: number,
     n: number,
   ): void {
-    const keptMask = this.mask[node]! & ((1 << first) - 1);
-    let mask = keptMask;
-    let held = popcount16(keptMask);
-    const start = held;
-    for (let i = 0; i < n; i++) {
-      if (source[from + i] !== undefined) {
-        mask |= 1 << (first + i);
-        held++;
-      }
-    }
-    let row = this.overflowRow[node]!;
-    if (held > HALF && row < 0) {
-      row = this.overflowRow[node] = this.allocateOverflow();
-    } else if (held <= HALF && row >= 0) {
-      this.releaseOverflow(node);
-      row = -1;
-    }
+    let mask = this.mask[node]! & ((1 << first) - 1);
+    let cell = popcount16(mask);
     const values = this.values;
-    const overflow = this.overflow;
     const main = node * HALF;
-    let k = start;
+    let row = this.overflowRow[node]!;
     for (let i = 0; i < n; i++) {
       const value = source[from + i];
       if (value === undefined) continue;
-      if (k < HALF) values[main + k] = value;
-      else overflow[row * HALF + k - HALF] = value;
-      k++;
+      mask |= 1 << (first + i);
+      if (cell < HALF) {
+        values[main + cell] = value;
+      } else {
+        if (row < 0) {
+          row = this.allocateOverflow();
+          this.overflowRow[node] = row;
+        }
+        this.overflow[row * HALF + cell - HALF] = value;
+      }
+      cell++;
     }
-    for (; k < HALF; k++) values[main + k] = undefined;
-    if (row >= 0) for (; k < 2 * HALF; k++) overflow[row * HALF + k - HALF] = undefined;
+    for (let c = cell; c < HALF; c++) values[main + c] = undefined;
+    if (row >= 0) {
+      if (cell <= HALF) {
+        this.releaseOverflow(node);
+      } else {
+        const overflow = this.overflow;
+        for (let c = cell; c < 2 * HALF; c++) overflow[row * HALF + c - HALF] = undefined;
+      }
+    }
     this.mask[node] = mask;
   }
 
@@ -318,11 +317,16 @@ export class NodeArena {
     const first = from & 15;
     if (high !== WIDE) {
       const base = high * TWO_32 + rows[row + LOW]!;
-      for (let i = row + first, o = at; o < at + to - from; i++, o++)
+      for (let i = row + first, o = at, end = at + to - from; o < end; i++, o++) {
         pivotsOut[o] = base + rows[i]!;
+      }
     } else {
       const widePivots = this.widePivots;
-      for (let i = rows[row + LOW]! * SLOTS + first, o = at; o < at + to - from; i++, o++) {
+      for (
+        let i = rows[row + LOW]! * SLOTS + first, o = at, end = at + to - from;
+        o < end;
+        i++, o++
+      ) {
         pivotsOut[o] = widePivots[i]!;
       }
     }
@@ -332,17 +336,28 @@ export class NodeArena {
       for (let i = first, o = at; o < at + to - from; i++, o++) slotsOut[o] = children[row + i];
       return;
     }
-    const mask = this.mask[node]!;
+    // Walk the occupancy bits; `cell` counts the values already passed.
     const values = this.values;
-    const overflowBase = this.overflowRow[node]! * HALF - HALF;
-    const firstBit = from & 15;
-    let k = popcount16(mask & ((1 << firstBit) - 1));
-    for (let bit = firstBit, o = at; bit < firstBit + to - from; bit++, o++) {
-      if (((mask >>> bit) & 1) === 0) {
+    const main = node * HALF;
+    const end = at + to - from;
+    const mask = this.mask[node]!;
+    let bits = mask >>> first;
+    let cell = popcount16(mask & ((1 << first) - 1));
+    const overflowRow = this.overflowRow[node]!;
+    if (overflowRow < 0) {
+      for (let o = at; o < end; o++, bits >>>= 1) {
+        slotsOut[o] = (bits & 1) === 0 ? undefined : values[main + cell++];
+      }
+      return;
+    }
+    const overflow = this.overflow;
+    const spill = overflowRow * HALF - HALF;
+    for (let o = at; o < end; o++, bits >>>= 1) {
+      if ((bits & 1) === 0) {
         slotsOut[o] = undefined;
       } else {
-        slotsOut[o] = k < HALF ? values[node * HALF + k] : this.overflow[overflowBase + k];
-        k++;
+        slotsOut[o] = cell < HALF ? values[main + cell] : overflow[spill + cell];
+        cell++;
       }
     }
   }
