@@ -14,6 +14,9 @@ export const ARANGE_MIN_SLOTS = 5;
 /** Slot contents a node keeps in its main row of `values`; more go to an overflow row. */
 const HALF = 8;
 
+/** Where `findSlotFrom` leaves the first index of the slot it found. */
+export const foundStart = new Float64Array(1);
+
 /** Scratch for re-laying out one node's slots. */
 const slotScratch: unknown[] = new Array(SLOTS).fill(undefined);
 
@@ -455,6 +458,30 @@ export class NodeArena {
     const first = rows[row + LOW]! * SLOTS;
     let i = first;
     while (widePivots[i]! < index) i++;
+    return node * SLOTS + i - first;
+  }
+
+  /**
+   * `findSlot` for walks: also leaves the found slot's first index in `foundStart[0]`
+   * (`min`, the node's minimum, for slot 0), read from the row the search already loaded.
+   */
+  findSlotFrom(node: number, index: number, min: number): number {
+    const rows = this.pivotRows;
+    const row = node * ROW;
+    const high = rows[row + HIGH]!;
+    if (high !== WIDE) {
+      const base = high * TWO_32 + rows[row + LOW]!;
+      const target = index - base;
+      let i = row;
+      while (rows[i]! < target) i++;
+      foundStart[0] = i > row ? base + rows[i - 1]! + 1 : min;
+      return node * SLOTS + i - row;
+    }
+    const widePivots = this.widePivots;
+    const first = rows[row + LOW]! * SLOTS;
+    let i = first;
+    while (widePivots[i]! < index) i++;
+    foundStart[0] = i > first ? widePivots[i - 1]! + 1 : min;
     return node * SLOTS + i - first;
   }
 

@@ -1,7 +1,7 @@
 // The walk: from the root down to the leaf slot that holds an index. Shared by the read and
 // write layers; its result is left in module state so that a walk allocates nothing.
 
-import { SLOTS } from './arena.js';
+import { foundStart } from './arena.js';
 import type { TreeCore } from './core.js';
 
 /** Where the last walk (or a read layer step) landed: [leaf id, absolute slot index]. */
@@ -23,8 +23,8 @@ export function walkTo(core: TreeCore, index: number): void {
   let node = core.root;
   let min = 0;
   for (let level = core.height; ; level--) {
-    const i = arena.findSlot(node, index);
-    const start = i > node * SLOTS ? arena.pivot(i - 1) + 1 : min;
+    const i = arena.findSlotFrom(node, index, min);
+    const start = foundStart[0]!;
     if (level === 1) {
       walked[LEAF] = node;
       walked[SLOT] = i;
