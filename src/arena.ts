@@ -442,28 +442,10 @@ export class NodeArena {
     this.overflowRow[node] = -1;
   }
 
-  /** The absolute slot index of the slot in `node` that holds `index` (within its bounds). */
-  findSlot(node: number, index: number): number {
-    const rows = this.pivotRows;
-    const row = node * ROW;
-    const high = rows[row + HIGH]!;
-    if (high !== WIDE) {
-      const target = index - (high * TWO_32 + rows[row + LOW]!);
-      let i = row;
-      // The last offset is the node's maximum, so the scan stops inside the node.
-      while (rows[i]! < target) i++;
-      return node * SLOTS + i - row;
-    }
-    const widePivots = this.widePivots;
-    const first = rows[row + LOW]! * SLOTS;
-    let i = first;
-    while (widePivots[i]! < index) i++;
-    return node * SLOTS + i - first;
-  }
-
   /**
-   * `findSlot` for walks: also leaves the found slot's first index in `foundStart[0]`
-   * (`min`, the node's minimum, for slot 0), read from the row the search already loaded.
+   * The absolute slot index of the slot in `node` that holds `index` (which must lie within
+   * the node's bounds). Also leaves that slot's first index in `foundStart[0]` (`min`, the
+   * node's minimum, for slot 0), read from the row the search already loaded.
    */
   findSlotFrom(node: number, index: number, min: number): number {
     const rows = this.pivotRows;

@@ -56,7 +56,7 @@ export function loadValue(core: TreeCore, index: number): unknown {
 
   let node = root;
   for (let level = core.height; ; level--) {
-    const i = arena.findSlot(node, index);
+    const i = arena.findSlotFrom(node, index, 0);
     if (level === 1) return arena.slotAt(i);
     node = arena.childAt(i);
   }
