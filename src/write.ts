@@ -214,8 +214,8 @@ function storeInNodes(
     return;
   }
   // Decode the leaf from two slots before the write (an erase may widen over one of them);
-  // allocation trees need all of it to recompute the leaf's gap.
-  const decoded = core.alloc ? 0 : Math.max(0, i - 2);
+  // the rest is decoded only if a gap must be recomputed or the leaf is rebuilt.
+  const decoded = Math.max(0, i - 2);
   arena.readSlots(base + decoded, base + n, leafPivots, leafSlots, decoded);
   let j = i;
   while (leafPivots[j]! < last) j++;
@@ -256,6 +256,7 @@ function storeInNodes(
     if (old !== undefined) core.size--;
     if (value !== undefined) core.size++;
     if (core.alloc && (old === undefined) !== (value === undefined)) {
+      if (decoded > 0) arena.readSlots(base, base + decoded, leafPivots, leafSlots, 0);
       leafSlots[i] = value;
       core.setGapUp(leaf, gapOf(leafPivots, leafSlots, n, leafMin));
     }
@@ -264,7 +265,12 @@ function storeInNodes(
 
   // The new slots from i on: left remainder, the new range, right remainder, the rest.
   let removed = 0;
-  for (let k = i; k <= j; k++) if (leafSlots[k] !== undefined) removed++;
+  // Writing over entries only (no empty range changes) leaves the leaf's largest gap as is.
+  let touchesEmpty = value === undefined;
+  for (let k = i; k <= j; k++) {
+    if (leafSlots[k] !== undefined) removed++;
+    else touchesEmpty = true;
+  }
   contentCount = 0;
   contentBounds[0] = leafMin;
   if (first > start) pushContent(first - 1, leafSlots[i], 0);
@@ -287,7 +293,8 @@ function storeInNodes(
     // minimum and maximum stay, so its pivot encoding does too).
     arena.setTail(leaf, i, contentPivots, contentSlots, contentCount);
     arena.count[leaf] = total;
-    if (core.alloc) {
+    if (core.alloc && touchesEmpty) {
+      if (decoded > 0) arena.readSlots(base, base + decoded, leafPivots, leafSlots, 0);
       for (let k = 0; k < contentCount; k++) {
         leafPivots[i + k] = contentPivots[k]!;
         leafSlots[i + k] = contentSlots[k];
