@@ -66,7 +66,7 @@ const TWO_32 = 4294967296;
  *
  * Pivots are stored as 32-bit offsets from the node's first pivot (`base`) whenever the
  * node spans less than 2^32 indices, which is nearly every node: half the bytes of a
- * Float64 per pivot. Each node's pivot row in `pivotRows` is 18 words: 16 offsets, then the
+ * Float64 per pivot. Each node's row in `pivotRows` holds its 16 offsets, then the
  * base's low and high 32 bits, so a walk reads one row. A node spanning more ("wide") has
  * WIDE as its high word and the number of its Float64 row in `widePivots` as its low word.
  */

@@ -155,37 +155,54 @@ export function forEachEntry(
   max: number,
   callback: (value: unknown, first: number, last: number) => void,
 ): void {
-  if (start > max) return;
-  if (core.root < 0) {
-    const value = core.rootValue;
-    if (core.hasRootValue && start === 0 && value !== ZERO_ENTRY) callback(value, 0, 0);
-    return;
+  // Each pass walks from `from`; a write by the callback ends the pass, and the next one
+  // starts just past the entry it was called for.
+  let from = start;
+  while (from <= max) {
+    const version = core.version;
+    if (core.root < 0) {
+      const value = core.rootValue;
+      if (!core.hasRootValue || from !== 0 || value === ZERO_ENTRY) return;
+      callback(value, 0, 0);
+      if (core.version === version || max === 0) return;
+      from = 1;
+      continue;
+    }
+    from = visitFrom(core, from, max, callback, version);
   }
+}
+
+/**
+ * One pass of `forEachEntry` from `start`: returns where the next pass starts when the
+ * callback changed the tree, or a value past `max` when the pass reached the end.
+ */
+function visitFrom(
+  core: TreeCore,
+  start: number,
+  max: number,
+  callback: (value: unknown, first: number, last: number) => void,
+  version: number,
+): number {
   const arena = core.arena;
   walkTo(core, start);
   let leaf = walked[LEAF]!;
   let slot = walked[SLOT]!;
   let first = walkedBounds[START]!;
-  const version = core.version;
   for (;;) {
     // Visit the rest of this leaf, then hop to the next one.
-
     const end = leaf * SLOTS + arena.count[leaf]!;
     for (; slot < end; slot++) {
       const last = arena.pivot(slot);
       const value = arena.slotAt(slot);
       if (value !== undefined && value !== ZERO_ENTRY) {
         callback(value, first, last);
-        if (core.version !== version) {
-          if (last < max) forEachEntry(core, last + 1, max, callback);
-          return;
-        }
+        if (core.version !== version) return last < max ? last + 1 : max + 1;
       }
-      if (last >= max) return;
+      if (last >= max) return max + 1;
       first = last + 1;
     }
     leaf = core.rightNeighbour(leaf);
-    if (leaf < 0) return;
+    if (leaf < 0) return max + 1;
     slot = leaf * SLOTS;
   }
 }

@@ -101,3 +101,27 @@ describe('entries() continues after writes made during the iteration', () => {
     assert.deepEqual(rest(it), [{ first: 16, last: MAX_INDEX, value: 'Z' }]);
   });
 });
+
+test('forEach survives a callback that writes on every entry (it used to recurse per write)', () => {
+  const tree = new MapleTree<number>();
+  for (let i = 0; i < 50_000; i++) tree.storeRange(10 * i, 10 * i + 5, i);
+  let visited = 0;
+  tree.forEach((value, first) => {
+    tree.storeRange(first, first + 5, value + 1);
+    visited++;
+  });
+  assert.equal(visited, 50_000);
+  assert.equal(tree.load(10), 2);
+  tree.validate();
+});
+
+test('forEach on a root-pointer tree continues after a write made by the callback', () => {
+  const tree = new MapleTree<string>();
+  tree.store(0, 'a');
+  const seen: number[] = [];
+  tree.forEach((_value, first) => {
+    seen.push(first);
+    if (first === 0) tree.store(7, 'b');
+  });
+  assert.deepEqual(seen, [0, 7]);
+});
