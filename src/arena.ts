@@ -17,6 +17,9 @@ const HALF = 8;
 /** Where `findSlotFrom` leaves the first index of the slot it found. */
 export const foundStart = new Float64Array(1);
 
+/** Where `touchLeaf` leaves what it read: a kept result, so its loads are not optimised away. */
+const touchSink = new Int32Array(1);
+
 /** Scratch for re-laying out one node's slots. */
 const slotScratch: unknown[] = new Array(SLOTS).fill(undefined);
 
@@ -236,6 +239,24 @@ export class NodeArena {
 
   setGapAt(at: number, gap: number): void {
     this.gaps[this.pivotRows[(at >>> 4) * ROW + CHILDREN]! * SLOTS + (at & 15)] = gap;
+  }
+
+  /**
+   * Reads a leaf's first and last value cell and its per-node words. A walk calls this as
+   * soon as it knows the leaf, before scanning the leaf's pivots, so that these cache misses
+   * are in flight together with the pivot row's instead of one after the other: ~10% off a
+   * random load or store in a tree much larger than the cache (docs/performance.md).
+   */
+  touchLeaf(node: number): void {
+    const values = this.values;
+    const main = node * HALF;
+    touchSink[0] =
+      (values[main] === undefined ? 0 : 1) +
+      (values[main + HALF - 1] === undefined ? 0 : 2) +
+      this.mask[node]! +
+      this.isLeaf[node]! +
+      this.count[node]! +
+      this.overflowRow[node]!;
   }
 
   /** The child id in slot `at` of an internal node (every used slot of one is set). */

@@ -56,6 +56,7 @@ export function loadValue(core: TreeCore, index: number): unknown {
 
   let node = root;
   for (let level = core.height; ; level--) {
+    if (level === 1) arena.touchLeaf(node);
     const i = arena.findSlotFrom(node, index, 0);
     if (level === 1) return arena.slotAt(i);
     node = arena.childAt(i);
