@@ -1,13 +1,15 @@
 // The cursor (the kernel's ma_state): a position in one tree, `index..last`, and a status
 // that decides what the next walk, find, next or prev does, with the kernel's rules for a
-// fresh, paused, exhausted (overflow / underflow) or empty-handed cursor. Each call finds
-// its slot again from the root, so a cursor never holds a node that a write has replaced;
-// a cursor that the tree changed under since its last call refuses to move on.
+// fresh, paused, exhausted (overflow / underflow) or empty-handed cursor. A cursor remembers
+// the leaf slot it stands on only as long as the tree's version is the one it saw, so it
+// never uses a node that a write has replaced; a cursor that the tree changed under since
+// its last call refuses to move on.
 
+import { SLOTS } from './arena.js';
 import type { TreeCore } from './core.js';
 import { checkIndex, checkRange, describe, MAX_INDEX, MapleTreeError } from './errors.js';
 import { emptyArea } from './gaps.js';
-import { SLOT, START, walked, walkedBounds, walkTo } from './walk.js';
+import { LEAF, SLOT, START, walked, walkedBounds, walkTo } from './walk.js';
 import { eraseIndex, storeRange } from './write.js';
 
 /** Cursor statuses, as the kernel names them (enum maple_status). */
@@ -35,7 +37,9 @@ enum Status {
  * always describe the range the cursor is on, or the range a call asked for. Reads return
  * the raw slot value: a ZERO_ENTRY is returned as it is, nothing is `undefined`.
  *
- * Each call is O(log n): it walks from the root rather than keeping node references.
+ * Walks (`walk`, `set` then `find`, ...) are O(log n). Stepping to the next or previous
+ * range (`next`, `prev`, and `find`/`findRev` after the first call) is O(1) amortised: the
+ * cursor moves along the leaf it stands on and over to the neighbouring leaf.
  */
 export class Cursor<V = unknown> {
   /** First index of the range the cursor is on (or will write). */
@@ -46,6 +50,10 @@ export class Cursor<V = unknown> {
   private readonly core: TreeCore;
   /** The tree's version after this cursor's last call. */
   private version: number;
+  /** The leaf and absolute slot the cursor stands on, valid while the tree is at `leafVersion`. */
+  private leaf = -1;
+  private slot = 0;
+  private leafVersion = -1;
 
   /** @internal Use `tree.cursor(first, last)`. */
   constructor(core: TreeCore, first: number, last: number) {
@@ -140,7 +148,7 @@ export class Cursor<V = unknown> {
     if (this.core.root < 0) return this.finish(this.findRevInRootPointer(min)) as V | undefined;
     switch (this.status) {
       case Status.Pause:
-        if (this.index <= min) return this.finish(this.underflowAt(this.index, false));
+        if (this.index <= min) return this.finish(this.stop(Status.Underflow));
         return this.finish(this.findRevFrom(this.index - 1, min)) as V | undefined;
       case Status.Start:
       case Status.None:
@@ -195,7 +203,7 @@ export class Cursor<V = unknown> {
     this.checkFresh('prev');
     const core = this.core;
     if (core.root < 0) {
-      if (this.index <= min) return this.finish(this.underflowAt(this.index, false));
+      if (this.index <= min) return this.finish(this.stop(Status.Underflow));
       if (!core.hasRootValue) return this.finish(this.walkAt(0));
       this.index = 0;
       this.last = 0;
@@ -203,7 +211,7 @@ export class Cursor<V = unknown> {
       return this.finish(core.rootValue) as V | undefined;
     }
     // The limit is tested first, whatever the status (mas_prev).
-    if (this.index <= min) return this.finish(this.underflowAt(this.index, false));
+    if (this.index <= min) return this.finish(this.stop(Status.Underflow));
     const here = this.entryBeforeStep(Status.Overflow);
     if (here !== undefined) return this.finish(here) as V | undefined;
     return this.finish(this.stepBackward(min)) as V | undefined;
@@ -310,10 +318,12 @@ export class Cursor<V = unknown> {
     }
     this.index = start;
     this.last = start + size - 1;
+    this.leafVersion = -1;
     this.status = Status.Active;
   }
 
   private restart(status: Status): void {
+    this.leafVersion = -1;
     this.status = status;
     this.version = this.core.version;
   }
@@ -363,10 +373,48 @@ export class Cursor<V = unknown> {
     }
     walkTo(core, at);
     const slot = walked[SLOT]!;
+    this.leaf = walked[LEAF]!;
+    this.slot = slot;
+    this.leafVersion = core.version;
     this.index = walkedBounds[START]!;
     this.last = core.arena.pivot(slot);
     this.status = Status.Active;
     return core.arena.slotAt(slot);
+  }
+
+  /** Puts the cursor on the range right after `last` and returns its value. */
+  private stepRight(): unknown {
+    const core = this.core;
+    if (this.leafVersion !== core.version || core.root < 0) return this.walkAt(this.last + 1);
+    const arena = core.arena;
+    let slot = this.slot + 1;
+    if (slot === this.leaf * SLOTS + arena.count[this.leaf]!) {
+      this.leaf = core.rightNeighbour(this.leaf);
+      slot = this.leaf * SLOTS;
+    }
+    this.slot = slot;
+    this.index = this.last + 1;
+    this.last = arena.pivot(slot);
+    this.status = Status.Active;
+    return arena.slotAt(slot);
+  }
+
+  /** Puts the cursor on the range right before `index` and returns its value. */
+  private stepLeft(): unknown {
+    const core = this.core;
+    if (this.leafVersion !== core.version || core.root < 0) return this.walkAt(this.index - 1);
+    const arena = core.arena;
+    let slot = this.slot - 1;
+    if (slot < this.leaf * SLOTS) {
+      this.leaf = core.leftNeighbour(this.leaf);
+      slot = this.leaf * SLOTS + arena.count[this.leaf]! - 1;
+    }
+    const base = this.leaf * SLOTS;
+    this.slot = slot;
+    this.last = this.index - 1;
+    this.index = slot > base ? arena.pivot(slot - 1) + 1 : core.nodeMin(this.leaf);
+    this.status = Status.Active;
+    return arena.slotAt(slot);
   }
 
   /**
@@ -387,7 +435,7 @@ export class Cursor<V = unknown> {
   private stepForward(max: number, limitStatus: Status): unknown {
     for (;;) {
       if (this.last >= max || this.last === MAX_INDEX) return this.stop(limitStatus);
-      const value = this.walkAt(this.last + 1);
+      const value = this.stepRight();
       if (value !== undefined) return value;
     }
   }
@@ -396,7 +444,7 @@ export class Cursor<V = unknown> {
   private stepBackward(min: number): unknown {
     for (;;) {
       if (this.index <= min || this.index === 0) return this.stop(Status.Underflow);
-      const value = this.walkAt(this.index - 1);
+      const value = this.stepLeft();
       if (value !== undefined) return value;
     }
   }
@@ -408,15 +456,6 @@ export class Cursor<V = unknown> {
 
   private overflow(): undefined {
     this.status = Status.Overflow;
-    return undefined;
-  }
-
-  private underflowAt(index: number, move = true): undefined {
-    if (move) {
-      this.index = index;
-      this.last = index;
-    }
-    this.status = Status.Underflow;
     return undefined;
   }
 

@@ -1,9 +1,11 @@
 // The cursor: check_state_handling (kernel-test-cases §2.22) rows on a root-pointer tree and
 // on a tree with nodes, check_iteration (§2.3), gap searches through the cursor, staleness
-// after someone else's write, and argument errors.
+// after someone else's write, argument errors, and stepping across leaves compared with a
+// list of the entries.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import type { Cursor } from '../src/cursor.js';
 import { MAX_INDEX, MapleTree, MapleTreeError, ZERO_ENTRY } from '../src/index.js';
 
@@ -287,5 +289,92 @@ describe('staleness and argument checks', () => {
         name,
       );
     }
+  });
+});
+
+describe('stepping along and across leaves', () => {
+  /** Ranges [first, last] -> value of a tree, in order, from a full forward iteration. */
+  function listOf(tree: MapleTree<number>): [number, number, number][] {
+    return [...tree.entries()].map((e) => [e.first, e.last, e.value]);
+  }
+
+  test('next and prev from every entry agree with the list, at every height', () => {
+    for (const n of [3, 40, 700]) {
+      const tree = new MapleTree<number>();
+      for (let i = 0; i < n; i++) tree.storeRange(10 * i, 10 * i + (i % 3 === 0 ? 9 : 5), i);
+      const list = listOf(tree);
+      const c = tree.cursor(0);
+      const forward: [number, number, number][] = [];
+      for (let v = c.find(MAX_INDEX); v !== undefined; v = c.find(MAX_INDEX)) {
+        forward.push([c.index, c.last, v]);
+        assert.ok(forward.length <= list.length, 'forward iteration runs past the last entry');
+      }
+      assert.deepEqual(forward, list, `forward at n = ${n} (height ${tree.height})`);
+      c.set(MAX_INDEX);
+      const backward: [number, number, number][] = [];
+      for (let v = c.findRev(0); v !== undefined; v = c.findRev(0)) {
+        backward.push([c.index, c.last, v]);
+        assert.ok(backward.length <= list.length, 'backward iteration runs past the first entry');
+      }
+      assert.deepEqual(backward, list.reverse(), `backward at n = ${n}`);
+    }
+  });
+
+  test('random next/prev walks with limits agree with the list (fast-check)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(3000), fc.nat(40), fc.boolean()), {
+          minLength: 1,
+          maxLength: 400,
+        }),
+        fc.nat(3100),
+        fc.array(fc.tuple(fc.boolean(), fc.nat(3100)), { maxLength: 200 }),
+        (stores, start, steps) => {
+          const tree = new MapleTree<number>();
+          stores.forEach(([first, length, empty], k) => {
+            tree.storeRange(first, first + length, empty ? null : k);
+          });
+          const list = listOf(tree);
+          const c = tree.cursor(start);
+          c.walk();
+          for (const [forward, limit] of steps) {
+            const from: [number, number] = [c.index, c.last];
+            const value = forward ? c.next(limit) : c.prev(limit);
+            const expected = forward
+              ? list.find(([first]) => first > from[1] && first <= limit)
+              : [...list].reverse().find(([, last]) => last < from[0] && last >= limit);
+            if (value === undefined) {
+              assert.equal(expected, undefined, `nothing ${forward ? 'after' : 'before'} ${from}`);
+              // Past the limit the cursor starts again from a walk.
+              c.set(Math.min(limit, 3100));
+              c.walk();
+            } else {
+              assert.deepEqual([c.index, c.last, value], expected);
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  test('a cursor steps through a tree rebuilt by its own writes', () => {
+    const tree = new MapleTree<number>();
+    for (let i = 0; i < 500; i++) tree.storeRange(10 * i, 10 * i + 5, i);
+    const c = tree.cursor(0);
+    const seen: number[] = [];
+    for (let v = c.find(MAX_INDEX); v !== undefined; v = c.find(MAX_INDEX)) {
+      seen.push(v);
+      // Split every even entry in two through the cursor: the leaves it stands on are
+      // rebuilt, and the next find returns the right half.
+      if (v % 2 === 0 && c.last - c.index === 5) {
+        c.setRange(c.index, c.index + 2);
+        c.store(v);
+      }
+    }
+    const expected = Array.from({ length: 500 }, (_, i) => (i % 2 === 0 ? [i, i] : [i])).flat();
+    assert.deepEqual(seen, expected);
+    tree.validate();
+    assert.equal(tree.size, 750);
   });
 });
