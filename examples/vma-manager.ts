@@ -41,7 +41,8 @@ export interface Vma {
   readonly name: string;
   /**
    * Names the call that made the mapping: mmap, mmapFixed, an mprotect that changed it, or
-   * an mremap that moved it. The pieces of a split keep it; a merge keeps the lowest one's.
+   * an mremap that moved it. Ids grow with time. The pieces of a split keep the id; a merge
+   * keeps the oldest (smallest) one, as the kernel expands the existing VMA.
    */
   readonly id: number;
 }
@@ -204,7 +205,7 @@ export class AddressSpace {
       reached = vma.end;
     }
     if (reached < end) {
-      throw new MapleTreeError('ENOMEM', `${call}: [${reached}, ${end}) is not mapped`);
+      throw new MapleTreeError('ENOMEM', `${call}: nothing is mapped at ${reached}`);
     }
     for (const vma of covered) {
       const name = attrs.name ?? vma.name;
@@ -245,7 +246,8 @@ export class AddressSpace {
       if (size < oldSize) this.unmap(addr + size, oldEnd);
       return addr;
     }
-    if (oldEnd === vma.end && this.fits(oldEnd, size - oldSize)) {
+    // A range ending inside its mapping never fits: that mapping is what comes after it.
+    if (this.fits(oldEnd, size - oldSize)) {
       this.put({ ...vma, end: addr + size });
       if (this.merge) this.mergeAround(vma.start, addr + size);
       return addr;
@@ -418,11 +420,12 @@ export class AddressSpace {
 
   /**
    * Merges runs of touching, equal-attribute mappings among those meeting `[start, end)`
-   * and the neighbours either side; a run becomes one record with its first id.
+   * and the neighbours either side; a run becomes one record with its oldest id.
    */
   private mergeAround(start: number, end: number): void {
     const around = this.overlapping(Math.max(start - 1, 0), Math.min(end + 1, this.mmapMax + 1));
     let first = 0;
+    let oldest = around[0]?.id ?? 0;
     for (let i = 1; i <= around.length; i++) {
       const prev = around[i - 1]!;
       const vma = around[i];
@@ -431,9 +434,13 @@ export class AddressSpace {
         vma.start === prev.end &&
         vma.prot === prev.prot &&
         vma.name === prev.name;
-      if (joins) continue;
-      if (i - first > 1) this.put({ ...around[first]!, end: prev.end });
+      if (joins) {
+        oldest = Math.min(oldest, vma.id);
+        continue;
+      }
+      if (i - first > 1) this.put({ ...around[first]!, end: prev.end, id: oldest });
       first = i;
+      oldest = vma?.id ?? 0;
     }
   }
 
