@@ -379,17 +379,22 @@ export class AddressSpace {
   }
 
   private unmap(start: number, end: number): Vma[] {
+    const found = this.overlapping(start, end);
+    if (found.length === 0) return [];
     const side = this.detached;
-    let n = 0;
-    for (const vma of this.overlapping(start, end)) {
+    for (let i = 0; i < found.length; i++) {
+      const vma = found[i]!;
       const inside = vma.start >= start && vma.end <= end;
       side.store(
-        n++,
+        i,
         inside ? vma : { ...vma, start: Math.max(vma.start, start), end: Math.min(vma.end, end) },
       );
     }
-    if (n === 0) return [];
-    this.trimEdges(start, end);
+    // Only the first and last mappings can stick out of the range: keep those parts.
+    const first = found[0]!;
+    const last = found[found.length - 1]!;
+    if (first.start < start) this.put({ ...first, end: start });
+    if (last.end > end) this.put({ ...last, start: end });
     this.tree.storeRange(start, end - 1, null);
     const gone: Vma[] = [];
     side.forEach((vma) => {
