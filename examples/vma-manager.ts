@@ -354,11 +354,6 @@ export class AddressSpace {
     }
   }
 
-  /** The tree's node dump (MapleTree.dump), to look at its shape. O(n). */
-  dumpTree(): string {
-    return this.tree.dump();
-  }
-
   /** Stores a new mapping over free or trimmed space, then merges it if enabled. */
   private install(start: number, end: number, prot: number, name: string, id: number): void {
     this.put({ start, end, prot, name, id });
