@@ -3,7 +3,8 @@
 // than were set aside, the count equals kernel-semantics §6.6 for the store type, both as
 // worked out here from the leaf's list of ranges (independently of src/prealloc.ts), and the
 // tree stays valid and equal to the reference model. Under a node budget, preallocate fails
-// exactly when that count exceeds the free nodes. MAPLE_PROPERTY_RUNS=n sets the run count.
+// exactly when that count exceeds the free nodes; after reserve(k), k writes of any kind go
+// through with nothing else free. MAPLE_PROPERTY_RUNS=n sets the run count.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -279,3 +280,62 @@ describe('preallocate + storePrealloc on random trees', () => {
     });
   }
 });
+
+describe('tree.reserve on random trees', () => {
+  test('k writes of any kind after reserve(k) never fail, with nothing else free', () => {
+    const scenario = fc.record({
+      alloc: fc.boolean(),
+      count: fc.integer({ min: 0, max: 2000 }),
+      stride: fc.integer({ min: 2, max: 5 }),
+      writes: fc.array(
+        fc.tuple(fc.constantFrom('store', 'erase', 'insert', 'cursor'), writeArb(10000)),
+        { minLength: 1, maxLength: 12 },
+      ),
+    });
+    fc.assert(
+      fc.property(scenario, ({ alloc, count, stride, writes }) => {
+        const tree = new MapleTree<unknown>({ alloc });
+        for (let i = 0; i < count; i++) tree.storeRange(i * stride, i * stride, i);
+        const core = treeCore(tree);
+        // The smallest budget whose free part is exactly the reservation's worst case.
+        const k = writes.length;
+        let maxNodes = tree.nodes + k;
+        for (;;) {
+          core.budget = new NodeBudget(core, maxNodes);
+          const next = tree.nodes + k * core.budget.perWrite;
+          if (next === maxNodes) break;
+          maxNodes = next;
+        }
+        const r = tree.reserve(k);
+        assert.equal(core.budget.free, 0);
+        for (const [kind, { first, last, value }] of writes) {
+          const before = r.remaining;
+          const used = allocatedBy(tree, () => {
+            if (kind === 'store') tree.storeRange(first, last, value as number);
+            else if (kind === 'erase') tree.erase(first);
+            else if (kind === 'insert') {
+              try {
+                tree.insertRange(first, last, value as number);
+              } catch (error) {
+                assert.ok(error instanceof MapleTreeError && error.code === 'EEXIST');
+              }
+            } else tree.cursor(first, last).store(value as number);
+          });
+          assert.equal(r.remaining, before - used);
+          assert.ok(tree.nodes + core.budget.held <= maxNodes);
+        }
+        tree.validate();
+        r.release();
+      }),
+      { numRuns: NUM_RUNS ?? 150, includeErrorInReport: true },
+    );
+  });
+});
+
+/** Nodes the engine allocated while `write` ran (NodeArena.allocate calls). */
+function allocatedBy(tree: MapleTree<unknown>, write: () => void): number {
+  const arena = treeCore(tree).arena;
+  const before = arena.allocations;
+  write();
+  return arena.allocations - before;
+}
