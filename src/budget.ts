@@ -30,7 +30,10 @@ export class Reservation {
     return this.left;
   }
 
-  /** Gives the nodes still set aside back to the tree's budget; later calls do nothing. O(r), r = open reservations. */
+  /**
+   * Gives the nodes still set aside back to the tree's budget; later calls do nothing.
+   * O(r), r = open reservations.
+   */
   release(): void {
     this.budget.dropReservation(this);
   }
@@ -56,7 +59,11 @@ function fewestNodes(height: number, innerMin: number): number {
   return 1 + subtree + (height - 1);
 }
 
-/** Fewest indices a valid tree of height `height` covers with distinct ranges (same reasoning: 7 slots a leaf). */
+/**
+ * Fewest indices a valid tree of height `height` covers: the first child's subtree has
+ * innerMin^(height - 2) leaves of 7 slots or more, each slot at least one index, and the
+ * last child covers one more.
+ */
 function fewestIndices(height: number, innerMin: number): number {
   return height <= 1 ? 1 : MIN_SLOTS * innerMin ** (height - 2) + 1;
 }

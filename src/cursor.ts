@@ -297,7 +297,9 @@ export class Cursor<V = unknown> {
       if (needed > prealloc.nodes) {
         throw new MapleTreeError(
           'EINVAL',
-          `${args()}: the tree or the write changed since preallocate(); it now needs ${needed} nodes (${describePlan()}) but ${prealloc.nodes} are set aside; call preallocate() again`,
+          `${args()}: the tree or the write changed since preallocate(); it now needs ` +
+            `${needed} nodes (${describePlan()}) but ${prealloc.nodes} are set aside; ` +
+            'call preallocate() again',
         );
       }
     }
