@@ -91,6 +91,8 @@ export class NodeArena {
   used = 0;
   /** Rows currently in the tree or awaiting release. */
   live = 0;
+  /** Calls to `allocate` since the arena was made: the node budget measures writes by it. */
+  allocations = 0;
   private freeHead = -1;
   private wideUsed = 0;
   private wideFree: number[] = [];
@@ -146,6 +148,7 @@ export class NodeArena {
     this.parent[node] = -1;
     this.parentSlot[node] = 0;
     this.live++;
+    this.allocations++;
     return node;
   }
 

@@ -3,6 +3,7 @@
 // neighbours, a leaf's largest gap). Owns no algorithm beyond those.
 
 import { ARANGE_MIN_SLOTS, ARANGE_SLOTS, MIN_SLOTS, NodeArena, SLOTS } from './arena.js';
+import type { NodeBudget } from './budget.js';
 import { MAX_INDEX } from './errors.js';
 
 /**
@@ -40,6 +41,11 @@ export class TreeCore {
   allocWrapped = false;
   /** Bumped by every write that changes the tree; cursors compare it. */
   version = 0;
+  /**
+   * The node budget (budget.ts), or null when writes need no accounting: no `maxNodes` and
+   * nothing set aside. Writers test it once and take the unaccounted path when null.
+   */
+  budget: NodeBudget | null = null;
 
   constructor(alloc: boolean) {
     this.alloc = alloc;

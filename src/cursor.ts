@@ -6,9 +6,11 @@
 // its last call refuses to move on.
 
 import { SLOTS } from './arena.js';
+import { budgetOf, describePlan } from './budget.js';
 import type { TreeCore } from './core.js';
 import { checkIndex, checkRange, describe, MAX_INDEX, MapleTreeError } from './errors.js';
 import { emptyArea } from './gaps.js';
+import { plan, planWrite, type StoreType } from './prealloc.js';
 import { LEAF, SLOT, START, walked, walkedBounds, walkTo } from './walk.js';
 import { eraseIndex, storeRange } from './write.js';
 
@@ -219,69 +221,118 @@ export class Cursor<V = unknown> {
 
   /**
    * Stores `value` over `[index, last]` (mas_store); `null`/`undefined` empties it, and the
-   * cursor then holds the whole empty range around it. O(log n) nodes touched.
+   * cursor then holds the whole empty range around it. Draws on this cursor's preallocation
+   * first (and gives back what is left of it). O(log n) nodes touched; allocates at most
+   * 3·height + 1 nodes.
+   * @throws MapleTreeError EINVAL for a cursor the tree changed under or `index > last`;
+   *   ENOMEM when the node budget is spent (the tree and the preallocation are unchanged).
    */
   store(value: V | null | undefined): void {
     this.checkFresh('store');
-    if (this.index > this.last) {
-      throw new MapleTreeError(
-        'EINVAL',
-        `cursor.store: index ${this.index} must be <= last ${this.last}`,
-      );
-    }
-    storeRange(this.core, this.index, this.last, value ?? undefined);
-    this.afterWrite(value === null || value === undefined);
+    this.checkOrder('store');
+    this.write(value);
   }
 
   /**
    * Empties the whole range holding `index` and returns what it held (mas_erase); the cursor
-   * then holds the merged empty range.
+   * then holds the merged empty range. Draws on this cursor's preallocation first. O(log n).
+   * @throws MapleTreeError EINVAL for a cursor the tree changed under; ENOMEM when the node
+   *   budget is spent.
    */
   erase(): V | undefined {
     this.checkFresh('erase');
-    const old = eraseIndex(this.core, this.index);
+    const core = this.core;
+    const index = this.index;
+    const budget = core.budget;
+    const old =
+      budget === null
+        ? eraseIndex(core, index)
+        : budget.eraseIndex(() => `cursor.erase() at ${index}`, index, this.held);
+    this.forgetPreallocation();
     this.afterWrite(true);
     return old as V | undefined;
   }
 
   /**
-   * Records the write that `storePrealloc(value)` will do. This tree has no node budget yet
-   * (nothing can run out), so no nodes are set aside; what this checks is that the cursor's
-   * range is a valid write, and `storePrealloc` refuses if the tree changed meanwhile.
+   * Sets aside exactly the nodes that storing `value` over `[index, last]` can need
+   * (mas_preallocate): the write is classified as the kernel does (see `storeType`) and
+   * given the kernel's count for that type (kernel-semantics §6.6, the 2025 vacant and
+   * sufficient height rule; see prealloc.ts for the one case this engine needs more). The
+   * nodes come from the tree's open reservations first, then from its free budget. A
+   * second call replaces the first preallocation rather than adding to it. O(height).
+   * @throws MapleTreeError EINVAL for a cursor the tree changed under or `index > last`;
+   *   ENOMEM when the budget cannot cover the write: the cursor then holds nothing.
    */
   preallocate(value: V | null | undefined): void {
     this.checkFresh('preallocate');
-    if (this.index > this.last) {
-      throw new MapleTreeError(
-        'EINVAL',
-        `cursor.preallocate: index ${this.index} must be <= last ${this.last}`,
-      );
-    }
-    this.pending = { index: this.index, last: this.last, value, version: this.core.version };
+    this.checkOrder('preallocate');
+    this.destroy();
+    const core = this.core;
+    const entry = value ?? undefined;
+    const nodes = planWrite(core, this.index, this.last, entry);
+    const index = this.index;
+    const last = this.last;
+    if (nodes > 0) budgetOf(core).hold(nodes, () => `cursor.preallocate() on [${index}, ${last}]`);
+    this.prealloc = { index, last, value: entry, version: core.version, nodes, type: plan.type };
+    this.version = core.version;
   }
 
-  /** Performs the write recorded by `preallocate` (mas_store_prealloc). */
+  /**
+   * Performs the write `preallocate` set nodes aside for, drawing only on them
+   * (mas_store_prealloc), then gives back what it did not use. If the tree, the range or the
+   * value changed since, the write is classified again; it goes ahead only if the nodes set
+   * aside still cover it. O(log n).
+   * @throws MapleTreeError EINVAL, before touching anything, when there was no
+   *   `preallocate` or the nodes set aside no longer cover the write (call `preallocate`
+   *   again, or `destroy`).
+   */
   storePrealloc(value: V | null | undefined): void {
-    const pending = this.pending;
-    this.pending = undefined;
-    if (
-      pending === undefined ||
-      pending.index !== this.index ||
-      pending.last !== this.last ||
-      pending.value !== value ||
-      pending.version !== this.core.version
-    ) {
-      throw new MapleTreeError(
-        'EINVAL',
-        'cursor.storePrealloc: no matching preallocate() for this range and value, or the tree changed since',
-      );
+    const prealloc = this.prealloc;
+    const args = () => `cursor.storePrealloc() on [${this.index}, ${this.last}]`;
+    if (prealloc === undefined) {
+      throw new MapleTreeError('EINVAL', `${args()}: no preallocate() to draw on`);
     }
-    this.store(value);
+    this.checkOrder('storePrealloc');
+    const core = this.core;
+    const entry = value ?? undefined;
+    if (
+      prealloc.version !== core.version ||
+      prealloc.index !== this.index ||
+      prealloc.last !== this.last ||
+      prealloc.value !== entry
+    ) {
+      const needed = planWrite(core, this.index, this.last, entry);
+      if (needed > prealloc.nodes) {
+        throw new MapleTreeError(
+          'EINVAL',
+          `${args()}: the tree or the write changed since preallocate(); it now needs ` +
+            `${needed} nodes (${describePlan()}) but ${prealloc.nodes} are set aside; ` +
+            'call preallocate() again',
+        );
+      }
+    }
+    this.write(value);
   }
 
-  /** Drops a recorded preallocation (mas_destroy). */
+  /** Gives back the nodes a preallocation set aside and forgets it (mas_destroy). O(1). */
   destroy(): void {
-    this.pending = undefined;
+    const held = this.held;
+    this.prealloc = undefined;
+    if (held > 0) this.core.budget!.unhold(held);
+  }
+
+  /** Nodes this cursor's preallocation has set aside (the kernel's mas_allocated). O(1). */
+  get allocated(): number {
+    return this.held;
+  }
+
+  /**
+   * The kernel's store type of the write last preallocated, undefined when none is pending:
+   * `storeRoot`, `newRoot`, `exactFit`, `slotStore`, `append`, `nodeStore`, `split`,
+   * `rebalance` or `spanning` (see prealloc.ts). O(1).
+   */
+  get storeType(): StoreType | undefined {
+    return this.prealloc?.type;
   }
 
   /**
@@ -299,7 +350,58 @@ export class Cursor<V = unknown> {
     this.searchGap('emptyAreaRev', min, max, size, true);
   }
 
-  private pending: { index: number; last: number; value: unknown; version: number } | undefined;
+  /** The write `preallocate` set nodes aside for, and how many. */
+  private prealloc:
+    | {
+        index: number;
+        last: number;
+        value: unknown;
+        version: number;
+        nodes: number;
+        type: StoreType;
+      }
+    | undefined;
+
+  /** Nodes set aside for this cursor's writes. */
+  private get held(): number {
+    return this.prealloc === undefined ? 0 : this.prealloc.nodes;
+  }
+
+  /** Stores over `[index, last]`, through the budget when there is one. */
+  private write(value: V | null | undefined): void {
+    const core = this.core;
+    const entry = value ?? undefined;
+    const budget = core.budget;
+    if (budget === null) {
+      storeRange(core, this.index, this.last, entry);
+    } else {
+      const index = this.index;
+      const last = this.last;
+      budget.storeRange(
+        () => `cursor.store() on [${index}, ${last}]`,
+        index,
+        last,
+        entry,
+        this.held,
+      );
+    }
+    this.forgetPreallocation();
+    this.afterWrite(entry === undefined);
+  }
+
+  /** After a write: the budget has taken back the nodes set aside, so only forget them. */
+  private forgetPreallocation(): void {
+    this.prealloc = undefined;
+  }
+
+  private checkOrder(call: string): void {
+    if (this.index > this.last) {
+      throw new MapleTreeError(
+        'EINVAL',
+        `cursor.${call}: index ${this.index} must be <= last ${this.last}`,
+      );
+    }
+  }
 
   private searchGap(call: string, min: number, max: number, size: number, reverse: boolean): void {
     checkIndex(`cursor.${call}`, 'min', min);

@@ -2,6 +2,7 @@
 // TypeScript shape. Checks every argument, then hands the work to the read, write, gap and
 // check layers; it holds no algorithm of its own.
 
+import { budgetOf, NodeBudget, type Reservation } from './budget.js';
 import { buildFrom } from './bulk.js';
 import { dumpTree, validateTree } from './check.js';
 import { type Entry, TreeCore, ZERO_ENTRY } from './core.js';
@@ -36,6 +37,13 @@ export interface MapleTreeOptions {
    * need. Internal nodes then hold 10 slots instead of 16.
    */
   alloc?: boolean;
+  /**
+   * Most nodes the tree may hold (a positive safe integer; default: no limit). A write that
+   * could need more nodes than are free (nodes in the tree + nodes set aside by `reserve`
+   * and cursor preallocations + this write's worst case > maxNodes) throws ENOMEM and
+   * changes nothing; a preallocated write or one covered by a reservation always succeeds.
+   */
+  maxNodes?: number;
 }
 
 /**
@@ -65,6 +73,16 @@ export class MapleTree<V = unknown> {
       );
     }
     this.core = new TreeCore(alloc);
+    const maxNodes = options.maxNodes;
+    if (maxNodes !== undefined) {
+      if (typeof maxNodes !== 'number' || !Number.isSafeInteger(maxNodes) || maxNodes < 1) {
+        throw new MapleTreeError(
+          'EINVAL',
+          `new MapleTree({ maxNodes: ${describe(maxNodes)} }): maxNodes must be a positive safe integer`,
+        );
+      }
+      this.core.budget = new NodeBudget(this.core, maxNodes);
+    }
   }
 
   /**
@@ -72,7 +90,8 @@ export class MapleTree<V = unknown> {
    * packed nodes (the kernel's bulk mode): O(n), with no per-entry walk or split, several
    * times faster than storing them one by one.
    * @throws MapleTreeError EINVAL naming the first entry that is not a valid range, is
-   *   out of order or overlaps the one before, or has a null value.
+   *   out of order or overlaps the one before, or has a null value; ENOMEM when the built
+   *   tree has more nodes than `options.maxNodes`.
    */
   static from<V>(entries: Iterable<Entry<V>>, options: MapleTreeOptions = {}): MapleTree<V> {
     const tree = new MapleTree<V>(options);
@@ -86,15 +105,23 @@ export class MapleTree<V = unknown> {
       );
     }
     buildFrom(tree.core, entries);
+    const maxNodes = tree.maxNodes;
+    if (maxNodes !== undefined && tree.nodes > maxNodes) {
+      throw new MapleTreeError(
+        'ENOMEM',
+        `MapleTree.from: the entries need ${tree.nodes} nodes, more than maxNodes ${maxNodes}`,
+      );
+    }
     return tree;
   }
 
   /**
    * A structural copy of the tree (__mt_dup): the same nodes, copied row by row rather than
-   * re-inserted; the values themselves are shared. O(n) memory copy.
+   * re-inserted; the values themselves are shared. The copy has the same `maxNodes` and
+   * nothing set aside. O(n) memory copy.
    */
   clone(): MapleTree<V> {
-    const copy = new MapleTree<V>({ alloc: this.core.alloc });
+    const copy = new MapleTree<V>({ alloc: this.core.alloc, maxNodes: this.maxNodes });
     copy.core.copyFrom(this.core);
     return copy;
   }
@@ -102,6 +129,17 @@ export class MapleTree<V = unknown> {
   /** True for an allocation (gap-tracking) tree. */
   get alloc(): boolean {
     return this.core.alloc;
+  }
+
+  /** The node budget given to the constructor, or undefined for none. O(1). */
+  get maxNodes(): number | undefined {
+    const budget = this.core.budget;
+    return budget === null || budget.maxNodes === Infinity ? undefined : budget.maxNodes;
+  }
+
+  /** Nodes the tree is made of now (what `maxNodes` limits). O(1). */
+  get nodes(): number {
+    return this.core.arena.live;
   }
 
   /** Number of non-empty ranges in the tree. O(1). */
@@ -127,31 +165,51 @@ export class MapleTree<V = unknown> {
 
   /**
    * Stores `value` at the single index `index` (mtree_store); `null`/`undefined` erases it.
-   * @throws MapleTreeError EINVAL for a bad index; the tree is unchanged when it throws.
+   * O(log n) nodes touched; allocates at most 3·height + 1 nodes.
+   * @throws MapleTreeError EINVAL for a bad index, ENOMEM when the node budget is spent;
+   *   the tree is unchanged when it throws.
    */
   store(index: number, value: V | null | undefined): void {
     checkIndex('store', 'index', index);
-    storeRange(this.core, index, index, value ?? undefined);
+    const core = this.core;
+    if (core.budget === null) storeRange(core, index, index, value ?? undefined);
+    else core.budget.storeRange(() => `store(${index})`, index, index, value ?? undefined, 0);
   }
 
   /**
    * Stores `value` over every index in `[first, last]`, trimming or splitting the ranges it
-   * overlaps (mtree_store_range). `null`/`undefined` erases. O(log n) nodes touched.
-   * @throws MapleTreeError EINVAL for a bad range; the tree is unchanged when it throws.
+   * overlaps (mtree_store_range). `null`/`undefined` erases. O(log n) nodes touched;
+   * allocates at most 3·height + 1 nodes.
+   * @throws MapleTreeError EINVAL for a bad range, ENOMEM when the node budget is spent;
+   *   the tree is unchanged when it throws.
    */
   storeRange(first: number, last: number, value: V | null | undefined): void {
     checkRange('storeRange', first, last);
-    storeRange(this.core, first, last, value ?? undefined);
+    const core = this.core;
+    if (core.budget === null) storeRange(core, first, last, value ?? undefined);
+    else
+      core.budget.storeRange(
+        () => `storeRange(${first}, ${last})`,
+        first,
+        last,
+        value ?? undefined,
+        0,
+      );
   }
 
   /**
-   * Stores `value` at `index` only if nothing is stored there (mtree_insert).
+   * Stores `value` at `index` only if nothing is stored there (mtree_insert). O(log n).
    * @throws MapleTreeError EEXIST when the index is taken (a ZERO_ENTRY counts), EINVAL for
-   *   a bad index.
+   *   a bad index, ENOMEM when the node budget is spent.
    */
   insert(index: number, value: V | null | undefined): void {
     checkIndex('insert', 'index', index);
-    if (!insertRange(this.core, index, index, value ?? undefined)) {
+    const core = this.core;
+    const inserted =
+      core.budget === null
+        ? insertRange(core, index, index, value ?? undefined)
+        : core.budget.insertRange(() => `insert(${index})`, index, index, value ?? undefined);
+    if (!inserted) {
       throw new MapleTreeError('EEXIST', `insert(${index}): index already holds an entry`);
     }
   }
@@ -159,12 +217,23 @@ export class MapleTree<V = unknown> {
   /**
    * Stores `value` over `[first, last]` only if every index in it is empty
    * (mtree_insert_range). A `null` value into empty space changes nothing; see the README
-   * for the kernel's one case where a `null` insert erases.
-   * @throws MapleTreeError EEXIST when any index is taken, EINVAL for a bad range.
+   * for the kernel's one case where a `null` insert erases. O(log n).
+   * @throws MapleTreeError EEXIST when any index is taken, EINVAL for a bad range, ENOMEM
+   *   when the node budget is spent (a taken range is EEXIST first).
    */
   insertRange(first: number, last: number, value: V | null | undefined): void {
     checkRange('insertRange', first, last);
-    if (!insertRange(this.core, first, last, value ?? undefined)) {
+    const core = this.core;
+    const inserted =
+      core.budget === null
+        ? insertRange(core, first, last, value ?? undefined)
+        : core.budget.insertRange(
+            () => `insertRange(${first}, ${last})`,
+            first,
+            last,
+            value ?? undefined,
+          );
+    if (!inserted) {
       throw new MapleTreeError(
         'EEXIST',
         `insertRange(${first}, ${last}): the range overlaps an existing entry`,
@@ -175,11 +244,14 @@ export class MapleTree<V = unknown> {
   /**
    * Empties the whole range holding `index` and returns what it held (mtree_erase). A
    * ZERO_ENTRY is returned as it is. O(log n).
-   * @throws MapleTreeError EINVAL for a bad index.
+   * @throws MapleTreeError EINVAL for a bad index, ENOMEM when the node budget is spent
+   *   (merging empty ranges can rebalance nodes).
    */
   erase(index: number): V | undefined {
     checkIndex('erase', 'index', index);
-    return eraseIndex(this.core, index) as V | undefined;
+    const core = this.core;
+    if (core.budget === null) return eraseIndex(core, index) as V | undefined;
+    return core.budget.eraseIndex(() => `erase(${index})`, index, 0) as V | undefined;
   }
 
   /**
@@ -276,7 +348,7 @@ export class MapleTree<V = unknown> {
    * nothing. O(log n) on an allocation tree.
    * @throws MapleTreeError EBUSY when no run fits; EINVAL on a tree made without
    *   `alloc: true`, for a ZERO_ENTRY value, `size < 1`, `min > max` or a window smaller
-   *   than `size`.
+   *   than `size`; ENOMEM when the node budget is spent.
    */
   allocRange(size: number, value: V | null | undefined, min = 0, max: number = MAX_INDEX): number {
     return this.allocate('allocRange', size, value, min, max, false);
@@ -305,7 +377,8 @@ export class MapleTree<V = unknown> {
    * O(log n) on an allocation tree.
    * @throws MapleTreeError EBUSY when every index of the window is taken; EINVAL on a tree
    *   made without `alloc: true`, for a ZERO_ENTRY value, bad indices, `min > max`, or a
-   *   `state` whose `next` is not an index.
+   *   `state` whose `next` is not an index; ENOMEM when the node budget is spent (then
+   *   `state` is unchanged too).
    */
   allocCyclic(
     value: V | null | undefined,
@@ -330,16 +403,16 @@ export class MapleTree<V = unknown> {
     const from = Math.max(min, state.next);
     let wrapped = false;
     let index = from <= max ? emptyArea(core, from, max, 1, false) : -1;
-    if (index >= 0 && core.allocWrapped) {
-      core.allocWrapped = false;
-      wrapped = true;
-    }
+    // The flag is cleared only once the store has succeeded (a budget may refuse it).
+    const clearsWrapped = index >= 0 && core.allocWrapped;
+    wrapped = clearsWrapped;
     if (index < 0 && from > min) {
       index = emptyArea(core, min, max, 1, false);
       wrapped = index >= 0;
     }
     if (index < 0) throw new MapleTreeError('EBUSY', `${args()}: every index is taken`);
-    if (value !== null && value !== undefined) storeRange(core, index, index, value);
+    if (value !== null && value !== undefined) this.write(args, index, index, value);
+    if (clearsWrapped) core.allocWrapped = false;
     if (index === MAX_INDEX) {
       state.next = 0;
       core.allocWrapped = true;
@@ -360,7 +433,38 @@ export class MapleTree<V = unknown> {
     return new Cursor<V>(this.core, first, last);
   }
 
-  /** Removes every entry and node (mtree_destroy). O(1). */
+  /**
+   * Sets aside the worst case of `writes` writes of any kind, valid whatever else changes
+   * the tree meanwhile. Every write (through the tree or a cursor, including cursor
+   * preallocations) draws the nodes it allocates from the most recent open reservation
+   * first, so `writes` writes cannot fail with ENOMEM while it lasts. `release()` gives
+   * back what is left; `remaining` says how much that is.
+   *
+   * The bound: a write at height h allocates at most 3h + 1 nodes (a spanning store, the
+   * kernel's worst case; this engine allocates no more, see prealloc.ts). The height is
+   * bounded without looking at the tree: a valid tree of height H ≥ 2 has a root with two
+   * children or more, and the first child's subtree ends before MAX_INDEX, so every
+   * internal node in it has at least m children (m = 5 in allocation trees, 7 otherwise:
+   * the minimum validate() enforces). Such a tree has at least
+   * 1 + (m^(H−1) − 1)/(m − 1) + (H − 1) nodes and covers at least 7·m^(H−2) + 1 indices.
+   * Since the tree never holds more than `maxNodes` nodes nor more than 2^53 indices, H is
+   * at most the greatest height meeting both, and each write is given 3H + 1 nodes: 19 for
+   * an allocation tree of up to 1,000 nodes, 70 (allocation) or 58 (plain) without a limit.
+   * O(1).
+   * @throws MapleTreeError EINVAL unless `writes` is a positive safe integer; ENOMEM when
+   *   the free budget cannot cover it (nothing is set aside then).
+   */
+  reserve(writes: number): Reservation {
+    if (typeof writes !== 'number' || !Number.isSafeInteger(writes) || writes < 1) {
+      throw new MapleTreeError(
+        'EINVAL',
+        `reserve(${describe(writes)}): writes must be a positive safe integer`,
+      );
+    }
+    return budgetOf(this.core).reserve(writes);
+  }
+
+  /** Removes every entry and node (mtree_destroy); reservations stay open. O(1). */
   clear(): void {
     this.core.reset();
   }
@@ -403,9 +507,22 @@ export class MapleTree<V = unknown> {
     if (max - min < size - 1) fail('EINVAL', 'the window is smaller than size');
     const start = emptyArea(this.core, min, max, size, reverse);
     if (start < 0) fail('EBUSY', 'no free range of that size');
-    if (value !== null && value !== undefined)
-      storeRange(this.core, start, start + size - 1, value);
+    if (value !== null && value !== undefined) {
+      this.write(
+        () => `${call}(size ${describe(size)}, window ${describe(min)}..${describe(max)})`,
+        start,
+        start + size - 1,
+        value,
+      );
+    }
     return start;
+  }
+
+  /** A store that an allocation call decided on, through the budget when there is one. */
+  private write(call: () => string, first: number, last: number, value: unknown): void {
+    const core = this.core;
+    if (core.budget === null) storeRange(core, first, last, value);
+    else core.budget.storeRange(call, first, last, value, 0);
   }
 }
 

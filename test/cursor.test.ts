@@ -211,19 +211,32 @@ describe('writes and gap searches through the cursor', () => {
     }
   });
 
-  test('preallocate then storePrealloc performs the write; a changed tree is refused', () => {
+  test('preallocate then storePrealloc performs the write; a change it no longer covers is refused', () => {
     const tree = new MapleTree<string>();
     const c = tree.cursor(5, 9);
     c.preallocate('x');
     c.storePrealloc('x');
     assert.equal(tree.load(7), 'x');
+    // [20, 30] goes into the single leaf in place: nothing to set aside.
     c.setRange(20, 30);
     c.preallocate('y');
+    assert.equal(c.allocated, 0);
     tree.store(100, 'other');
+    c.storePrealloc('y');
+    assert.equal(tree.load(25), 'y', 'a change that still needs no node is fine');
+    // Four more ranges fill the leaf to 15 slots: the same kind of write now splits it.
+    c.setRange(40, 45);
+    c.preallocate('z');
+    for (let i = 0; i < 4; i++) tree.store(200 + 10 * i, 'other');
     const before = tree.dump();
     assert.throws(
-      () => c.storePrealloc('y'),
-      (error: unknown) => error instanceof MapleTreeError && /storePrealloc/.test(error.message),
+      () => c.storePrealloc('z'),
+      (error: unknown) =>
+        error instanceof MapleTreeError &&
+        error.code === 'EINVAL' &&
+        /storePrealloc\(\) on \[40, 45\].*needs 3 nodes \(split at height 1\) but 0 are set aside/.test(
+          error.message,
+        ),
     );
     assert.equal(tree.dump(), before);
   });
