@@ -47,9 +47,7 @@ export const plan = {
    * (a root needs four), 0 if none: a rebalance stops shrinking there.
    */
   sufficient: 0,
-  /** The kernel's count for this write (kernel-semantics §6.6, 2025 column). */
-  kernelNodes: 0,
-  /** What the write may allocate here: the kernel's count, or more where this engine needs it. */
+  /** The kernel's count for this write (kernel-semantics §6.6, 2025 column): the most nodes it may allocate. */
   nodes: 0,
 };
 
@@ -60,10 +58,6 @@ const LEAF_MIN_END = MIN_SLOTS - 1;
  * Classifies the write `[first, last] <- value` (`undefined` empties) the way the kernel's
  * mas_wr_store_type does, fills `plan`, and returns `plan.nodes`: the most nodes the write
  * can allocate. O(height); reads the tree only.
- *
- * One case where this engine allocates more than the kernel counts: an exact fit of
- * `[0, MAX_INDEX]` (a single-range tree overwritten whole) is 0 for the kernel, but this
- * engine rebuilds the root leaf for it, so it reserves 1.
  */
 export function planWrite(core: TreeCore, first: number, last: number, value: unknown): number {
   const height = core.height;
@@ -151,10 +145,7 @@ function planLeaf(
       rangeMax = arena.pivot(base + offset);
     }
   }
-  if (first === rangeMin && last === rangeMax) {
-    // The engine rebuilds the root leaf for a whole-space write, even over a whole-space range.
-    return settle('exactFit', 0, first === 0 && last === MAX_INDEX ? 1 : 0);
-  }
+  if (first === rangeMin && last === rangeMax) return settle('exactFit', 0);
   if (first === 0 && last === MAX_INDEX) return settle('newRoot', 1);
   // Zero-based data end after the write: two more ranges at most (the parts of the slots it
   // cuts), fewer for every slot it swallows and for each end that meets a slot boundary.
@@ -173,14 +164,13 @@ function planLeaf(
  * new nodes on every full level below the vacant one, plus one; a spanning store three, a
  * rebalance two, on every level below the deepest node that stops them.
  */
-function settle(type: StoreType, kernelNodes: number, nodes = kernelNodes): number {
+function settle(type: StoreType, nodes: number): number {
   const { height, vacant, sufficient } = plan;
   const stop = Math.min(sufficient, vacant);
-  if (type === 'spanning') kernelNodes = nodes = (height - stop) * 3 + 1;
-  else if (type === 'split') kernelNodes = nodes = (height - vacant) * 2 + 1;
-  else if (type === 'rebalance') kernelNodes = nodes = (height - stop) * 2 + 1;
+  if (type === 'spanning') nodes = (height - stop) * 3 + 1;
+  else if (type === 'split') nodes = (height - vacant) * 2 + 1;
+  else if (type === 'rebalance') nodes = (height - stop) * 2 + 1;
   plan.type = type;
-  plan.kernelNodes = kernelNodes;
   plan.nodes = nodes;
   return nodes;
 }

@@ -48,7 +48,13 @@ let deadCount = 0;
 export function storeRange(core: TreeCore, first: number, last: number, value: unknown): void {
   core.version++;
   if (first === 0 && last === MAX_INDEX) {
-    storeNewRoot(core, value);
+    const root = core.root;
+    // Over a tree that is one range [0, MAX_INDEX] already, a value is an exact fit.
+    if (value !== undefined && root >= 0 && core.height === 1 && core.arena.count[root] === 1) {
+      core.arena.replaceSlot(root * SLOTS, value);
+    } else {
+      storeNewRoot(core, value);
+    }
   } else if (core.root < 0) {
     storeWithoutRootNode(core, first, last, value);
   } else {

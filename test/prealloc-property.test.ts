@@ -92,8 +92,7 @@ function expectedFor(
     else if (a === ranges[lo]!.start && lo > 0 && ranges[lo - 1]!.empty) a = ranges[--lo]!.start;
   }
   if (lo === hi && a === ranges[lo]!.start && b === ranges[lo]!.end) {
-    // Documented engine surcharge (prealloc.ts): the whole space rebuilt as one leaf.
-    return { type: 'exactFit', count: a === 0 && b === MAX_INDEX ? 1 : 0 };
+    return { type: 'exactFit', count: 0 };
   }
   if (a === 0 && b === MAX_INDEX) return { type: 'newRoot', count: 1 };
   const after = [
