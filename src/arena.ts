@@ -262,6 +262,11 @@ export class NodeArena {
       this.overflowRow[node]!;
   }
 
+  /** Like `touchLeaf`, for the parent link a write that splits or rebalances the leaf reads. */
+  touchLinks(node: number): void {
+    touchSink[0] = this.parent[node]! + this.parentSlot[node]!;
+  }
+
   /** The child id in slot `at` of an internal node (every used slot of one is set). */
   childAt(at: number): number {
     return this.childRows[this.pivotRows[(at >>> 4) * ROW + CHILDREN]! * SLOTS + (at & 15)]!;

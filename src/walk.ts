@@ -23,7 +23,10 @@ export function walkTo(core: TreeCore, index: number): void {
   let node = core.root;
   let min = 0;
   for (let level = core.height; ; level--) {
-    if (level === 1) arena.touchLeaf(node);
+    if (level === 1) {
+      arena.touchLeaf(node);
+      arena.touchLinks(node);
+    }
     const i = arena.findSlotFrom(node, index, min);
     const start = foundStart[0]!;
     if (level === 1) {
