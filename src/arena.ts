@@ -240,6 +240,17 @@ export class NodeArena {
     return this.gaps[this.pivotRows[(at >>> 4) * ROW + CHILDREN]! * SLOTS + (at & 15)]!;
   }
 
+  /** The largest gap among the children of internal `node` (allocation trees). */
+  largestChildGap(node: number): number {
+    const gaps = this.gaps;
+    const row = this.pivotRows[node * ROW + CHILDREN]! * SLOTS;
+    let best = 0;
+    for (let i = row, end = row + this.count[node]!; i < end; i++) {
+      if (gaps[i]! > best) best = gaps[i]!;
+    }
+    return best;
+  }
+
   setGapAt(at: number, gap: number): void {
     this.gaps[this.pivotRows[(at >>> 4) * ROW + CHILDREN]! * SLOTS + (at & 15)] = gap;
   }

@@ -142,16 +142,7 @@ export class TreeCore {
   /** Largest run of empty indices anywhere below `node` (allocation trees). */
   maxGap(node: number, min: number): number {
     const arena = this.arena;
-    if (arena.isLeaf[node]) return this.leafGap(node, min);
-
-    const base = node * SLOTS;
-    const end = base + arena.count[node]!;
-    let best = 0;
-    for (let i = base; i < end; i++) {
-      const gap = arena.gapAt(i);
-      if (gap > best) best = gap;
-    }
-    return best;
+    return arena.isLeaf[node] ? this.leafGap(node, min) : arena.largestChildGap(node);
   }
 
   /**
@@ -162,7 +153,11 @@ export class TreeCore {
     this.setGapUp(node, this.maxGap(node, min));
   }
 
-  /** Like `pushGapUp`, with `node`'s largest gap already known to be `gap`. */
+  /**
+   * Like `pushGapUp`, with `node`'s largest gap already known to be `gap`. A parent's own
+   * largest gap is rescanned only when the child entry that changed was that largest gap
+   * and shrank; a gap that grows past it, or a change below it, is settled without a scan.
+   */
   setGapUp(node: number, gap: number): void {
     const arena = this.arena;
     const { parent, parentSlot } = arena;
@@ -171,9 +166,19 @@ export class TreeCore {
       const up = parent[at]!;
       if (up < 0) return;
       const index = up * SLOTS + parentSlot[at]!;
-      if (arena.gapAt(index) === gap) return;
+      const old = arena.gapAt(index);
+      if (old === gap) return;
       arena.setGapAt(index, gap);
-      gap = this.maxGap(up, 0);
+      const grand = parent[up]!;
+      if (grand < 0) return;
+      // What the grandparent holds for `up`: the largest of up's child gaps before this write.
+      const recorded = arena.gapAt(grand * SLOTS + parentSlot[up]!);
+      if (gap < recorded) {
+        if (old < recorded) return;
+        gap = arena.largestChildGap(up);
+      } else if (gap === recorded) {
+        return;
+      }
       at = up;
     }
   }
