@@ -46,6 +46,15 @@ export class TreeCore {
    * nothing set aside. Writers test it once and take the unaccounted path when null.
    */
   budget: NodeBudget | null = null;
+  /**
+   * The leaf that ends at MAX_INDEX, as the last write found it, or -1 when unknown; its
+   * minimum is `rightLeafMin[0]`. Appends land there, and starting them at that leaf skips
+   * a walk down the right edge, the longest slot scan at every level. Any write that
+   * rebuilds nodes forgets it.
+   */
+  rightLeaf = -1;
+  /** A Float64Array: V8 would box a non-Smi number stored in a field on every write. */
+  readonly rightLeafMin = new Float64Array(1);
 
   constructor(alloc: boolean) {
     this.alloc = alloc;
@@ -186,6 +195,7 @@ export class TreeCore {
   /** Makes this tree an exact structural copy of `source` (same kind of tree). */
   copyFrom(source: TreeCore): void {
     this.arena.copyFrom(source.arena);
+    this.rightLeaf = -1;
     this.root = source.root;
     this.hasRootValue = source.hasRootValue;
     this.rootValue = source.rootValue;
@@ -198,6 +208,7 @@ export class TreeCore {
   /** Drops every node and entry. */
   reset(): void {
     this.arena.reset();
+    this.rightLeaf = -1;
     this.root = -1;
     this.hasRootValue = false;
     this.rootValue = undefined;

@@ -40,3 +40,16 @@ export function walkTo(core: TreeCore, index: number): void {
     node = arena.childAt(i);
   }
 }
+
+/**
+ * Like `walkTo` for an index at or after the minimum of the leaf that ends the tree
+ * (`core.rightLeaf`, which must be known): searches only that leaf. O(1).
+ */
+export function walkToRightLeaf(core: TreeCore, index: number): void {
+  const leaf = core.rightLeaf;
+  const min = core.rightLeafMin[0]!;
+  walked[SLOT] = core.arena.findSlotFrom(leaf, index, min);
+  walked[LEAF] = leaf;
+  walkedBounds[START] = foundStart[0]!;
+  walkedBounds[LEAF_MIN] = min;
+}

@@ -6,7 +6,16 @@
 import { NODE_DEAD, NODE_LIVE, SLOTS } from './arena.js';
 import { type TreeCore, ZERO_ENTRY } from './core.js';
 import { MAX_INDEX } from './errors.js';
-import { LEAF, LEAF_MIN, SLOT, START, walked, walkedBounds, walkTo } from './walk.js';
+import {
+  LEAF,
+  LEAF_MIN,
+  SLOT,
+  START,
+  walked,
+  walkedBounds,
+  walkTo,
+  walkToRightLeaf,
+} from './walk.js';
 
 /** A level's combined slots never exceed two full nodes plus three new children. */
 const SCRATCH = 4 * SLOTS;
@@ -122,6 +131,7 @@ export function eraseIndex(core: TreeCore, index: number): unknown {
 /** `[0, MAX_INDEX]` replaces the whole tree with one slot, or empties it. */
 function storeNewRoot(core: TreeCore, value: unknown): void {
   core.arena.reset();
+  core.rightLeaf = -1;
   core.hasRootValue = false;
   core.rootValue = undefined;
   if (value === undefined) {
@@ -195,7 +205,10 @@ function storeInNodes(
   alreadyWalked = false,
 ): void {
   const arena = core.arena;
-  if (!alreadyWalked) walkTo(core, first);
+  if (!alreadyWalked) {
+    if (core.rightLeaf >= 0 && first >= core.rightLeafMin[0]!) walkToRightLeaf(core, first);
+    else walkTo(core, first);
+  }
   const requestedFirst = first;
   const requestedLast = last;
   const leaf = walked[LEAF]!;
@@ -207,6 +220,10 @@ function storeInNodes(
     return;
   }
   const leafMin = walkedBounds[LEAF_MIN]!;
+  if (leafMax === MAX_INDEX) {
+    core.rightLeaf = leaf;
+    core.rightLeafMin[0] = leafMin;
+  }
   let i = walked[SLOT]! - base;
   let start = walkedBounds[START]!;
   if (value !== undefined && first === start && last === arena.pivot(base + i)) {
@@ -541,6 +558,7 @@ function releaseDead(core: TreeCore): void {
  */
 function rebuild(core: TreeCore, left: number, right: number): void {
   const arena = core.arena;
+  core.rightLeaf = -1;
   unmovedPrefix = 0;
   for (;;) {
     const leaf = arena.isLeaf[left] === 1;

@@ -125,3 +125,44 @@ test('forEach on a root-pointer tree continues after a write made by the callbac
   });
   assert.deepEqual(seen, [0, 7]);
 });
+
+test('appends stay right after rebuilds move the right-edge leaf (the append shortcut)', () => {
+  // Appends start at the remembered right-edge leaf; every kind of rebuild must make the
+  // tree forget it. Erases next to the right edge rebalance into that leaf (its minimum
+  // moves), splits replace it, clear() and clone() start over.
+  for (const alloc of [false, true]) {
+    const tree = new MapleTree<number>({ alloc });
+    const model = new Map<number, number>();
+    const append = (i: number) => {
+      tree.storeRange(10 * i, 10 * i + 5, i);
+      model.set(10 * i, i);
+    };
+    const check = () => {
+      tree.validate();
+      assert.deepEqual(
+        [...tree.entries()].map((e) => [e.first, e.value]),
+        [...model.entries()].sort((a, b) => a[0] - b[0]),
+      );
+    };
+    for (let i = 0; i < 300; i++) append(i);
+    for (let round = 0; round < 20; round++) {
+      const top = Math.max(...model.keys()) / 10;
+      // Empty a run just left of the right edge: the right leaf's neighbours shrink.
+      for (let i = top - 20; i < top - 3; i++) {
+        tree.erase(10 * i);
+        model.delete(10 * i);
+      }
+      check();
+      for (let i = top + 1; i < top + 12; i++) append(i);
+      check();
+    }
+    const copy = tree.clone();
+    copy.storeRange(1e9, 1e9 + 5, -1);
+    assert.equal(copy.load(1e9), -1);
+    copy.validate();
+    tree.clear();
+    model.clear();
+    for (let i = 0; i < 40; i++) append(i);
+    check();
+  }
+});
