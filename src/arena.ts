@@ -11,8 +11,17 @@ export const MIN_SLOTS = 7;
 /** Fewest slots a non-root arange node keeps (data end >= 4). */
 export const ARANGE_MIN_SLOTS = 5;
 
-/** Slot contents a node keeps in its main row of `values`; more go to an overflow row. */
+/** Slot contents a node keeps in its main row of values; more go to an overflow row. */
 const HALF = 8;
+/**
+ * Value rows live in pages of 2^13 nodes (64 Ki cells, 512 KiB), so that growing a large
+ * arena adds a page instead of copying every value cell one by one (typed arrays copy with
+ * one memcpy; a JS array does not). The first page grows by copying up to that size, so a
+ * small tree keeps a small array.
+ */
+const PAGE_BITS = 13;
+const PAGE_NODES = 1 << PAGE_BITS;
+const PAGE_MASK = PAGE_NODES - 1;
 
 /** Where `findSlotFrom` leaves the first index of the slot it found. */
 export const foundStart = new Float64Array(1);
@@ -59,7 +68,8 @@ const TWO_32 = 4294967296;
  * last pivot. Leaf slots hold values (`undefined` = empty); internal slots hold child ids.
  *
  * Slot contents are stored compactly: `mask[n]` has bit `i` set when slot `i` holds
- * something, and the held things sit in order in `values[n*8 .. n*8+7]`, continued in an
+ * something, and the held things sit in order in its 8-cell row of `valuePages` (page
+ * `n >> 13`, cells `(n & 8191) * 8 ..`), continued in an
  * overflow row of `overflow` for a node holding more than eight. Empty slots take no room:
  * a leaf of alternating ranges and gaps keeps its eight values in the main row. Internal
  * nodes (a few percent of all) keep their child ids in a full 16-slot row of `childRows`,
@@ -77,7 +87,7 @@ export class NodeArena {
   pivotRows: Uint32Array;
   widePivots: Float64Array;
   mask: Uint16Array;
-  values: unknown[];
+  valuePages: unknown[][];
   overflowRow: Int32Array;
   overflow: unknown[];
   childRows: Int32Array;
@@ -107,7 +117,7 @@ export class NodeArena {
     this.pivotRows = new Uint32Array(capacity * ROW);
     this.widePivots = new Float64Array(4 * SLOTS);
     this.mask = new Uint16Array(capacity);
-    this.values = new Array(capacity * HALF).fill(undefined);
+    this.valuePages = [new Array(Math.min(capacity, PAGE_NODES) * HALF).fill(undefined)];
     this.overflowRow = new Int32Array(capacity);
     this.overflow = [];
     this.childRows = new Int32Array(SLOTS * 4);
@@ -172,7 +182,7 @@ export class NodeArena {
     this.pivotRows = source.pivotRows.slice();
     this.widePivots = source.widePivots.slice();
     this.mask = source.mask.slice();
-    this.values = source.values.slice();
+    this.valuePages = source.valuePages.map((page) => page.slice());
     this.overflowRow = source.overflowRow.slice();
     this.overflow = source.overflow.slice();
     this.childRows = source.childRows.slice();
@@ -195,7 +205,13 @@ export class NodeArena {
 
   /** Forgets every node; keeps the typed arrays for reuse. */
   reset(): void {
-    this.values.fill(undefined, 0, this.used * HALF);
+    for (let p = 0; p * PAGE_NODES < this.used; p++) {
+      this.valuePages[p]!.fill(
+        undefined,
+        0,
+        Math.min(this.used - p * PAGE_NODES, PAGE_NODES) * HALF,
+      );
+    }
     this.overflow.length = 0;
     this.overflowUsed = 0;
     this.overflowFree.length = 0;
@@ -231,7 +247,7 @@ export class NodeArena {
     if (this.isLeaf[node] === 0) return this.childAt(at);
     const k = popcount16(mask & ((1 << bit) - 1));
     return k < HALF
-      ? this.values[node * HALF + k]
+      ? this.valuePages[node >>> PAGE_BITS]![(node & PAGE_MASK) * HALF + k]
       : this.overflow[this.overflowRow[node]! * HALF + k - HALF];
   }
 
@@ -262,8 +278,8 @@ export class NodeArena {
    * random load or store in a tree much larger than the cache (docs/performance.md).
    */
   touchLeaf(node: number): void {
-    const values = this.values;
-    const main = node * HALF;
+    const values = this.valuePages[node >>> PAGE_BITS]!;
+    const main = (node & PAGE_MASK) * HALF;
     touchSink[0] =
       (values[main] === undefined ? 0 : 1) +
       (values[main + HALF - 1] === undefined ? 0 : 2) +
@@ -312,8 +328,8 @@ export class NodeArena {
   ): void {
     let mask = this.mask[node]! & ((1 << first) - 1);
     let cell = popcount16(mask);
-    const values = this.values;
-    const main = node * HALF;
+    const values = this.valuePages[node >>> PAGE_BITS]!;
+    const main = (node & PAGE_MASK) * HALF;
     let row = this.overflowRow[node]!;
     for (let i = 0; i < n; i++) {
       const value = source[from + i];
@@ -380,8 +396,8 @@ export class NodeArena {
       return;
     }
     // Walk the occupancy bits; `cell` counts the values already passed.
-    const values = this.values;
-    const main = node * HALF;
+    const values = this.valuePages[node >>> PAGE_BITS]!;
+    const main = (node & PAGE_MASK) * HALF;
     const end = at + to - from;
     const mask = this.mask[node]!;
     let bits = mask >>> first;
@@ -412,7 +428,7 @@ export class NodeArena {
     const mask = this.mask[node]!;
     if (((mask >>> bit) & 1) === 1 && value !== undefined) {
       const k = popcount16(mask & ((1 << bit) - 1));
-      if (k < HALF) this.values[node * HALF + k] = value;
+      if (k < HALF) this.valuePages[node >>> PAGE_BITS]![(node & PAGE_MASK) * HALF + k] = value;
       else this.overflow[this.overflowRow[node]! * HALF + k - HALF] = value;
       return;
     }
@@ -450,8 +466,9 @@ export class NodeArena {
 
   /** Empties every slot of `node`. */
   private clearSlots(node: number): void {
-    const values = this.values;
-    for (let k = 0; k < HALF; k++) values[node * HALF + k] = undefined;
+    const values = this.valuePages[node >>> PAGE_BITS]!;
+    const main = (node & PAGE_MASK) * HALF;
+    for (let k = 0; k < HALF; k++) values[main + k] = undefined;
     if (this.overflowRow[node]! >= 0) this.releaseOverflow(node);
     this.mask[node] = 0;
   }
@@ -556,7 +573,7 @@ export class NodeArena {
       this.parent.byteLength +
       this.mask.byteLength +
       this.overflowRow.byteLength +
-      (this.values.length + this.overflow.length) * 8
+      (this.valuePages.reduce((cells, page) => cells + page.length, 0) + this.overflow.length) * 8
     );
   }
 
@@ -574,13 +591,18 @@ export class NodeArena {
     this.state = resized(this.state, capacity);
     this.parentSlot = resized(this.parentSlot, capacity);
     this.parent = resized(this.parent, capacity);
-    // A new exact-size array rather than push(): push grows by half again, the arena by a quarter.
     this.mask = resized(this.mask, capacity);
     this.overflowRow = resized(this.overflowRow, capacity);
-    const values = new Array(capacity * HALF).fill(undefined);
-    const old = this.values;
-    for (let i = 0; i < old.length; i++) values[i] = old[i];
-    this.values = values;
+    // The first page grows to an exact size (push() would add half again); then whole pages.
+    const pages = this.valuePages;
+    const first = pages[0]!;
+    if (first.length < PAGE_NODES * HALF) {
+      const grown = new Array(Math.min(capacity, PAGE_NODES) * HALF).fill(undefined);
+      for (let i = 0; i < first.length; i++) grown[i] = first[i];
+      pages[0] = grown;
+    }
+    while (pages.length * PAGE_NODES < capacity)
+      pages.push(new Array(PAGE_NODES * HALF).fill(undefined));
   }
 }
 
