@@ -62,9 +62,17 @@ class LeafBuilder {
   /** Prepares for `expected` entries (0 when unknown), reserving their nodes at once. */
   constructor(core: TreeCore, expected: number) {
     this.core = core;
-    // Two slots per entry at most (the entry and the empty range before it), 15 per leaf.
-    const leaves = Math.ceil((2 * expected + 2) / (SLOTS - 1));
-    if (expected > 0) core.arena.reserve(leaves + 8);
+    // Every leaf but the last holds 8 entries or more: it has 15 or 16 slots, and an empty
+    // one is always followed by its entry's. Reserving every level's nodes up front spares
+    // the arena a growth (a copy of all it holds) near the end of the build.
+    const leaves = Math.floor(expected / 8) + 1;
+    if (expected > 0) {
+      let nodes = leaves;
+      for (let level = leaves; level > 1; nodes += level) {
+        level = Math.ceil(level / core.innerSlots);
+      }
+      core.arena.reserve(nodes);
+    }
     this.leaves = new Level(expected > 0 ? leaves : 0);
   }
 
