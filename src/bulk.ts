@@ -130,7 +130,10 @@ class LeafBuilder {
     this.position += count;
   }
 
-  /** Writes the last leaf, ending in the empty range up to MAX_INDEX, and the levels above. */
+  /**
+   * Writes the last leaf, ending in the empty range up to MAX_INDEX, and the levels above:
+   * O(number of leaves).
+   */
   finish(): void {
     const { core, leaves, pivots, slots, next } = this;
     if (this.position === 0) return;
@@ -220,6 +223,7 @@ class Level {
     this.gaps = new Float64Array(room);
   }
 
+  /** Appends a node with its maximum and largest gap. O(1) amortised. */
   push(node: number, max: number, gap: number): void {
     if (this.length === this.nodes.length) this.grow();
     this.nodes[this.length] = node;
