@@ -93,6 +93,73 @@ describe('MapleTree.from', () => {
     assert.ok(MapleTree.from(entries).height <= storedOneByOne(entries, false).height);
   });
 
+  test('an iterable that is not an array builds the same tree, read in batches', () => {
+    const entries = Array.from({ length: 3000 }, (_, i) => ({
+      first: 3 * i + (i % 2),
+      last: 3 * i + 1,
+      value: i,
+    }));
+    function* yieldAll() {
+      yield* entries;
+    }
+    for (const alloc of [false, true]) {
+      const built = MapleTree.from(yieldAll(), { alloc });
+      built.validate();
+      assert.equal(built.dump(), MapleTree.from(entries, { alloc }).dump());
+    }
+  });
+
+  test('an array that iterates otherwise is read through its iterator', () => {
+    const entries = [
+      { first: 1, last: 2, value: 'a' },
+      { first: 5, last: 9, value: 'b' },
+    ];
+    Object.defineProperty(entries, Symbol.iterator, {
+      value: function* () {
+        yield entries[1]!;
+      },
+    });
+    const tree = MapleTree.from(entries);
+    assert.equal(tree.size, 1);
+    assert.equal(tree.load(1), undefined);
+    assert.equal(tree.load(5), 'b');
+  });
+
+  test('leaves hold 15 or 16 slots and parents are full, but for the right edge', () => {
+    fc.assert(
+      fc.property(sortedEntries(2000), fc.boolean(), (entries, alloc) => {
+        // Slots: one per entry, one per empty range before an entry, one for the tail.
+        let slots = 0;
+        let next = 0;
+        for (const { first, last } of entries) {
+          slots += first > next ? 2 : 1;
+          next = last + 1;
+        }
+        if (next <= MAX_INDEX) slots++;
+        let level = Math.ceil(slots / 15);
+        let bound = level;
+        while (level > 1) {
+          level = Math.ceil(level / (alloc ? 10 : 16));
+          bound += level;
+        }
+        assert.ok(MapleTree.from(entries, { alloc }).nodes <= bound);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  test('names the bad entry of an iterable past its first batch', () => {
+    function* yieldAll() {
+      for (let i = 0; i < 3000; i++)
+        yield { first: 2 * i, last: 2 * i, value: i === 2500 ? null : i };
+    }
+    assert.throws(
+      () => MapleTree.from(yieldAll()),
+      (error: unknown) =>
+        error instanceof MapleTreeError && /entry 2500: value/.test(error.message),
+    );
+  });
+
   const rejects: [string, unknown, RegExp][] = [
     ['first > last', [{ first: 5, last: 3, value: 1 }], /entry 0: first 5 must be <= last 3/],
     [
