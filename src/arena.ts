@@ -31,6 +31,7 @@ const touchSink = new Int32Array(1);
 
 /** Scratch for re-laying out one node's slots. */
 const slotScratch: unknown[] = new Array(SLOTS).fill(undefined);
+const pivotScratch = new Float64Array(SLOTS);
 
 /** Number of set bits in a 16-bit mask. */
 function popcount16(bits: number): number {
@@ -421,7 +422,7 @@ export class NodeArena {
     }
   }
 
-  /** Sets what slot `at` holds, keeping every other slot of its node. */
+  /** Sets what slot `at` of a leaf holds, keeping every other slot of its node. */
   replaceSlot(at: number, value: unknown): void {
     const node = at >>> 4;
     const bit = at & 15;
@@ -432,11 +433,41 @@ export class NodeArena {
       else this.overflow[this.overflowRow[node]! * HALF + k - HALF] = value;
       return;
     }
-    // The slot turns empty or full: lay the node's contents out again.
+    // The slot turns empty or full: lay the node's values out again from this slot on.
     const n = this.count[node]!;
-    for (let i = 0; i < n; i++) slotScratch[i] = this.slotAt(node * SLOTS + i);
-    slotScratch[bit] = value;
-    this.setSlots(node, slotScratch, 0, n);
+    this.readSlots(at, node * SLOTS + n, pivotScratch, slotScratch, 0);
+    slotScratch[0] = value;
+    this.packValues(node, bit, slotScratch, 0, n - bit);
+  }
+
+  /**
+   * Largest run of empty indices in leaf `node`, which starts at `min`: reads the pivot row
+   * and the occupancy mask only, never the values. O(slots).
+   */
+  largestEmptyRun(node: number, min: number): number {
+    const rows = this.pivotRows;
+    const row = node * ROW;
+    const high = rows[row + HIGH]!;
+    const n = this.count[node]!;
+    let bits = this.mask[node]!;
+    let best = 0;
+    let start = min;
+    if (high !== WIDE) {
+      const base = high * TWO_32 + rows[row + LOW]!;
+      for (let i = row, end = row + n; i < end; i++, bits >>>= 1) {
+        const pivot = base + rows[i]!;
+        if ((bits & 1) === 0 && pivot - start + 1 > best) best = pivot - start + 1;
+        start = pivot + 1;
+      }
+      return best;
+    }
+    const pivots = this.widePivots;
+    for (let i = rows[row + LOW]! * SLOTS, end = i + n; i < end; i++, bits >>>= 1) {
+      const pivot = pivots[i]!;
+      if ((bits & 1) === 0 && pivot - start + 1 > best) best = pivot - start + 1;
+      start = pivot + 1;
+    }
+    return best;
   }
 
   /**

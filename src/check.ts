@@ -110,6 +110,22 @@ export function validateTree(core: TreeCore): void {
 }
 
 /**
+ * Largest run of empty indices in leaf `node` (starting at `min`), slot by slot through the
+ * arena's single-slot accessors: independent of the bulk `largestEmptyRun` the writers use.
+ */
+function largestEmptyRunSlowly(core: TreeCore, node: number, min: number): number {
+  const arena = core.arena;
+  let start = min;
+  let best = 0;
+  for (let i = node * SLOTS, end = i + arena.count[node]!; i < end; i++) {
+    const pivot = arena.pivot(i);
+    if (arena.isEmptyAt(i) && pivot - start + 1 > best) best = pivot - start + 1;
+    start = pivot + 1;
+  }
+  return best;
+}
+
+/**
  * Recomputes every node's largest gap from the leaves up (reverse pre-order visits children
  * before parents) and compares each internal node's gap array with it.
  */
@@ -120,7 +136,7 @@ function checkGaps(core: TreeCore, visited: number[], fail: (message: string) =>
   for (let k = visited.length - 2; k >= 0; k -= 2) {
     const node = visited[k]!;
     if (isLeaf[node]) {
-      realGap.set(node, core.leafGap(node, visited[k + 1]!));
+      realGap.set(node, largestEmptyRunSlowly(core, node, visited[k + 1]!));
       continue;
     }
     const base = node * SLOTS;

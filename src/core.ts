@@ -132,26 +132,10 @@ export class TreeCore {
     }
   }
 
-  /** Largest run of empty indices in leaf `node`, which covers `[min, ...]`. */
-  leafGap(node: number, min: number): number {
-    const arena = this.arena;
-    const { count } = arena;
-    const base = node * SLOTS;
-    const end = base + count[node]!;
-    let start = min;
-    let best = 0;
-    for (let i = base; i < end; i++) {
-      const pivot = arena.pivot(i);
-      if (arena.isEmptyAt(i) && pivot - start + 1 > best) best = pivot - start + 1;
-      start = pivot + 1;
-    }
-    return best;
-  }
-
   /** Largest run of empty indices anywhere below `node` (allocation trees). */
   maxGap(node: number, min: number): number {
     const arena = this.arena;
-    return arena.isLeaf[node] ? this.leafGap(node, min) : arena.largestChildGap(node);
+    return arena.isLeaf[node] ? arena.largestEmptyRun(node, min) : arena.largestChildGap(node);
   }
 
   /**

@@ -279,9 +279,7 @@ function storeInNodes(
     if (old !== undefined) core.size--;
     if (value !== undefined) core.size++;
     if (core.alloc && (old === undefined) !== (value === undefined)) {
-      if (decoded > 0) arena.readSlots(base, base + decoded, leafPivots, leafSlots, 0);
-      leafSlots[i] = value;
-      core.setGapUp(leaf, gapOf(leafPivots, leafSlots, n, leafMin));
+      core.setGapUp(leaf, arena.largestEmptyRun(leaf, leafMin));
     }
     return;
   }
@@ -316,14 +314,7 @@ function storeInNodes(
     // minimum and maximum stay, so its pivot encoding does too).
     arena.setTail(leaf, i, contentPivots, contentSlots, contentCount);
     arena.count[leaf] = total;
-    if (core.alloc && touchesEmpty) {
-      if (decoded > 0) arena.readSlots(base, base + decoded, leafPivots, leafSlots, 0);
-      for (let k = 0; k < contentCount; k++) {
-        leafPivots[i + k] = contentPivots[k]!;
-        leafSlots[i + k] = contentSlots[k];
-      }
-      core.setGapUp(leaf, gapOf(leafPivots, leafSlots, total, leafMin));
-    }
+    if (core.alloc && touchesEmpty) core.setGapUp(leaf, arena.largestEmptyRun(leaf, leafMin));
     return;
   }
   // Split or rebalance: the whole leaf's slots go to the rebuild.
@@ -339,18 +330,6 @@ function storeInNodes(
   contentCount = total;
   contentGaps.fill(0, 0, total);
   rebuild(core, leaf, leaf);
-}
-
-/** Largest run of empty indices among decoded leaf slots `[0, n)` starting at `min`. */
-function gapOf(pivots: Float64Array, slots: unknown[], n: number, min: number): number {
-  let best = 0;
-  let start = min;
-  for (let k = 0; k < n; k++) {
-    const pivot = pivots[k]!;
-    if (slots[k] === undefined && pivot - start + 1 > best) best = pivot - start + 1;
-    start = pivot + 1;
-  }
-  return best;
 }
 
 /**
