@@ -44,6 +44,15 @@ function stepBack(core: TreeCore): boolean {
   return true;
 }
 
+/**
+ * True for a stored value that reads as an entry: neither empty nor ZERO_ENTRY. The typeof
+ * test comes first because V8 compiles a comparison of a value of unknown type with a
+ * symbol into a call to its generic equality builtin, on every slot of an iteration.
+ */
+function isEntry(value: unknown): boolean {
+  return value !== undefined && (typeof value !== 'symbol' || value !== ZERO_ENTRY);
+}
+
 function entryHere(core: TreeCore, value: unknown): Entry<unknown> {
   return { first: walkedBounds[START]!, last: core.arena.pivot(walked[SLOT]!), value };
 }
@@ -145,6 +154,27 @@ export function prevEntry(core: TreeCore, index: number, min: number): Entry<unk
   }
 }
 
+// Iteration decodes one leaf at a time into these shared buffers (readSlots), so each step
+// reads array cells instead of re-deriving a pivot and counting mask bits per slot. Slot k
+// sits at k + 1, behind cell 0 = the leaf's minimum - 1: slot k covers
+// [leafPivots[k] + 1, leafPivots[k + 1]] whichever slot it is.
+const leafPivots = new Float64Array(SLOTS + 1);
+const leafSlots: unknown[] = new Array(SLOTS + 1).fill(undefined);
+/**
+ * Bumped by every decode. A reader remembers the stamp of its own decode: a callback or a
+ * consumer between two steps may have decoded another leaf over the buffers, and then the
+ * reader decodes its leaf again. A Float64Array cell, as it must never wrap.
+ */
+const decodeStamp = new Float64Array(1);
+
+/** Decodes `leaf`, whose minimum is `min`, into the buffers; returns the decode's stamp. */
+function decodeLeaf(core: TreeCore, leaf: number, min: number): number {
+  const from = leaf * SLOTS;
+  leafPivots[0] = min - 1;
+  core.arena.readSlots(from, from + core.arena.count[leaf]!, leafPivots, leafSlots, 1);
+  return ++decodeStamp[0]!;
+}
+
 /**
  * Calls `callback` for every entry meeting `[start, max]` in order, skipping ZERO_ENTRY.
  * Steps leaf by leaf without allocating; if the callback changes the tree, the walk starts
@@ -184,123 +214,196 @@ function visitFrom(
   callback: (value: unknown, first: number, last: number) => void,
   version: number,
 ): number {
-  const arena = core.arena;
   walkTo(core, start);
   let leaf = walked[LEAF]!;
-  let slot = walked[SLOT]!;
-  let first = walkedBounds[START]!;
+  let at = walked[SLOT]! - leaf * SLOTS + 1;
+  let stamp = decodeLeaf(core, leaf, walkedBounds[LEAF_MIN]!);
   for (;;) {
     // Visit the rest of this leaf, then hop to the next one.
-    const end = leaf * SLOTS + arena.count[leaf]!;
-    for (; slot < end; slot++) {
-      const last = arena.pivot(slot);
-      const value = arena.slotAt(slot);
-      if (value !== undefined && value !== ZERO_ENTRY) {
-        callback(value, first, last);
+    const end = core.arena.count[leaf]!;
+    for (; at <= end; at++) {
+      const last = leafPivots[at]!;
+      const value = leafSlots[at];
+      if (isEntry(value)) {
+        callback(value, leafPivots[at - 1]! + 1, last);
         if (core.version !== version) return last < max ? last + 1 : max + 1;
+        if (decodeStamp[0] !== stamp) stamp = decodeLeaf(core, leaf, leafPivots[0]! + 1);
       }
       if (last >= max) return max + 1;
-      first = last + 1;
     }
+    const min = leafPivots[end]! + 1;
     leaf = core.rightNeighbour(leaf);
-    if (leaf < 0) return max + 1;
-    slot = leaf * SLOTS;
+    stamp = decodeLeaf(core, leaf, min);
+    at = 1;
   }
 }
 
 /**
- * Yields the entries meeting `[start, max]` in order, skipping ZERO_ENTRY. O(1) amortised
- * per entry (the position lives in the generator); after a change to the tree it walks
- * again from just past the last entry yielded.
+ * `entries()`: the entries meeting `[start, max]` in order, skipping ZERO_ENTRY. Keeps its
+ * leaf and slot between steps, so a step is O(1) amortised; after a change to the tree it
+ * walks again from just past the last entry it returned.
  */
-export function* iterateEntries(
-  core: TreeCore,
-  start: number,
-  max: number,
-): Generator<Entry<unknown>> {
-  let from = start;
-  while (from <= max) {
-    if (core.root < 0) {
-      // Only [0, 0] can be stored; after a write during the yield, look again past it.
-      const version = core.version;
-      const entry = findEntry(core, from, max, true);
-      if (entry === undefined) return;
-      yield entry;
-      if (core.version === version || entry.last >= max) return;
-      from = entry.last + 1;
-      continue;
-    }
-    walkTo(core, from);
-    let leaf = walked[LEAF]!;
-    let slot = walked[SLOT]!;
-    let first = walkedBounds[START]!;
-    const version = core.version;
-    const arena = core.arena;
+export class ForwardEntries implements IterableIterator<Entry<unknown>> {
+  private readonly core: TreeCore;
+  private readonly max: number;
+  /** The first index not yet visited; past `max` once the iteration is over. */
+  private from: number;
+  /** The tree's version when the position below was taken; -1 when there is none. */
+  private version = -1;
+  /** The position: a leaf, its minimum, and the buffer cell of the next slot to visit. */
+  private leaf = 0;
+  private leafMin = 0;
+  private at = 0;
+  /** The stamp of the last decode of `leaf` into the buffers. */
+  private stamp = 0;
+
+  constructor(core: TreeCore, start: number, max: number) {
+    this.core = core;
+    this.max = max;
+    this.from = start;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  next(): IteratorResult<Entry<unknown>> {
+    const max = this.max;
+    if (this.from > max) return { done: true, value: undefined };
+    const core = this.core;
+    if (core.root < 0) return this.rootEntry();
+    if (this.version !== core.version) this.walk();
+    else if (this.stamp !== decodeStamp[0]) this.stamp = decodeLeaf(core, this.leaf, this.leafMin);
+    let at = this.at;
     for (;;) {
-      const last = arena.pivot(slot);
-      const value = arena.slotAt(slot);
-      if (value !== undefined && value !== ZERO_ENTRY) {
-        yield { first, last, value };
-        // The caller may have written meanwhile: then every node id held here is suspect.
-        if (core.version !== version) {
-          if (last >= max) return;
-          from = last + 1;
-          break;
-        }
+      const last = leafPivots[at]!;
+      const value = leafSlots[at];
+      if (isEntry(value)) {
+        const first = leafPivots[at - 1]! + 1;
+        // Leave the slot before returning, so that the next call starts past it.
+        this.from = last + 1;
+        if (last < max) this.at = at < core.arena.count[this.leaf]! ? at + 1 : this.hop();
+        return { done: false, value: { first, last, value } };
       }
-      if (last >= max) return;
-      first = last + 1;
-      if (++slot === leaf * SLOTS + arena.count[leaf]!) {
-        leaf = core.rightNeighbour(leaf);
-        if (leaf < 0) return;
-        slot = leaf * SLOTS;
+      if (last >= max) {
+        this.from = last + 1;
+        return { done: true, value: undefined };
       }
+      at = at < core.arena.count[this.leaf]! ? at + 1 : this.hop();
     }
+  }
+
+  private walk(): void {
+    const core = this.core;
+    walkTo(core, this.from);
+    this.version = core.version;
+    this.leaf = walked[LEAF]!;
+    this.leafMin = walkedBounds[LEAF_MIN]!;
+    this.at = walked[SLOT]! - this.leaf * SLOTS + 1;
+    this.stamp = decodeLeaf(core, this.leaf, this.leafMin);
+  }
+
+  /** Moves to the leaf after this one (there is one) and returns its first slot's cell. */
+  private hop(): number {
+    const core = this.core;
+    this.leafMin = leafPivots[core.arena.count[this.leaf]!]! + 1;
+    this.leaf = core.rightNeighbour(this.leaf);
+    this.stamp = decodeLeaf(core, this.leaf, this.leafMin);
+    return 1;
+  }
+
+  /** A tree without nodes holds at most `[0, 0]`; a later step looks again past it. */
+  private rootEntry(): IteratorResult<Entry<unknown>> {
+    const entry = findEntry(this.core, this.from, this.max, true);
+    if (entry === undefined) {
+      this.from = this.max + 1;
+      return { done: true, value: undefined };
+    }
+    this.from = entry.last + 1;
+    this.version = -1;
+    return { done: false, value: entry };
   }
 }
 
-/** Mirror of `iterateEntries`: entries meeting `[min, start]` in descending order. */
-export function* iterateEntriesReverse(
-  core: TreeCore,
-  start: number,
-  min: number,
-): Generator<Entry<unknown>> {
-  let from = start;
-  while (from >= min) {
-    if (core.root < 0) {
-      const version = core.version;
-      const entry = findEntryReverse(core, from, min);
-      if (entry === undefined) return;
-      yield entry;
-      if (core.version === version || entry.first <= min) return;
-      from = entry.first - 1;
-      continue;
-    }
-    walkTo(core, from);
-    let leaf = walked[LEAF]!;
-    let slot = walked[SLOT]!;
-    let first = walkedBounds[START]!;
-    let leafMin = walkedBounds[LEAF_MIN]!;
-    const version = core.version;
-    const arena = core.arena;
+/** Mirror of `ForwardEntries` for `entriesReverse()`: entries meeting `[min, start]`, descending. */
+export class ReverseEntries implements IterableIterator<Entry<unknown>> {
+  private readonly core: TreeCore;
+  private readonly min: number;
+  /** The last index not yet visited; below `min` once the iteration is over. */
+  private from: number;
+  /** The tree's version when the position below was taken; -1 when there is none. */
+  private version = -1;
+  /** The position: a leaf, its minimum, and the buffer cell of the next slot to visit. */
+  private leaf = 0;
+  private leafMin = 0;
+  private at = 0;
+  /** The stamp of the last decode of `leaf` into the buffers. */
+  private stamp = 0;
+
+  constructor(core: TreeCore, start: number, min: number) {
+    this.core = core;
+    this.min = min;
+    this.from = start;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  next(): IteratorResult<Entry<unknown>> {
+    const min = this.min;
+    if (this.from < min) return { done: true, value: undefined };
+    const core = this.core;
+    if (core.root < 0) return this.rootEntry();
+    if (this.version !== core.version) this.walk();
+    else if (this.stamp !== decodeStamp[0]) this.stamp = decodeLeaf(core, this.leaf, this.leafMin);
+    let at = this.at;
     for (;;) {
-      const value = arena.slotAt(slot);
-      if (value !== undefined && value !== ZERO_ENTRY) {
-        yield { first, last: arena.pivot(slot), value };
-        if (core.version !== version) {
-          if (first <= min) return;
-          from = first - 1;
-          break;
-        }
+      const first = leafPivots[at - 1]! + 1;
+      const value = leafSlots[at];
+      if (isEntry(value)) {
+        const last = leafPivots[at]!;
+        // Leave the slot before returning, so that the next call starts before it.
+        this.from = first - 1;
+        if (first > min) this.at = at > 1 ? at - 1 : this.hop();
+        return { done: false, value: { first, last, value } };
       }
-      if (first <= min) return;
-      if (slot === leaf * SLOTS) {
-        leaf = core.leftNeighbour(leaf);
-        leafMin = core.nodeMin(leaf);
-        slot = leaf * SLOTS + arena.count[leaf]!;
+      if (first <= min) {
+        this.from = first - 1;
+        return { done: true, value: undefined };
       }
-      slot--;
-      first = slot > leaf * SLOTS ? arena.pivot(slot - 1) + 1 : leafMin;
+      at = at > 1 ? at - 1 : this.hop();
     }
+  }
+
+  private walk(): void {
+    const core = this.core;
+    walkTo(core, this.from);
+    this.version = core.version;
+    this.leaf = walked[LEAF]!;
+    this.leafMin = walkedBounds[LEAF_MIN]!;
+    this.at = walked[SLOT]! - this.leaf * SLOTS + 1;
+    this.stamp = decodeLeaf(core, this.leaf, this.leafMin);
+  }
+
+  /** Moves to the leaf before this one (there is one) and returns its last slot's cell. */
+  private hop(): number {
+    const core = this.core;
+    this.leaf = core.leftNeighbour(this.leaf);
+    this.leafMin = core.nodeMin(this.leaf);
+    this.stamp = decodeLeaf(core, this.leaf, this.leafMin);
+    return core.arena.count[this.leaf]!;
+  }
+
+  /** A tree without nodes holds at most `[0, 0]`; a later step looks again before it. */
+  private rootEntry(): IteratorResult<Entry<unknown>> {
+    const entry = findEntryReverse(this.core, this.from, this.min);
+    if (entry === undefined) {
+      this.from = this.min - 1;
+      return { done: true, value: undefined };
+    }
+    this.from = entry.first - 1;
+    this.version = -1;
+    return { done: false, value: entry };
   }
 }

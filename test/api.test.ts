@@ -775,6 +775,53 @@ describe('entries, entriesReverse, [Symbol.iterator], forEach', () => {
     }
   });
 
+  test('iterations interleaved over several trees each keep their own place', () => {
+    // read.ts decodes one leaf at a time into buffers that every iteration shares; each
+    // must still see its own leaves when others step in between.
+    const a = new MapleTree<string>();
+    const b = new MapleTree<string>();
+    for (let i = 0; i < 400; i++) a.storeRange(10 * i, 10 * i + 5, `a${i}`);
+    for (let i = 0; i < 400; i++) b.storeRange(7 * i, 7 * i + 2, `b${i}`);
+    const aUp = list(a.entries());
+    const bDown = list(b.entriesReverse());
+    const aDown = [...aUp].reverse();
+    assert.equal(aUp.length, 400);
+    const its = [a.entries(), b.entriesReverse(), a.entriesReverse(100_000, 0)];
+    const got: unknown[][] = [[], [], []];
+    for (let step = 0; step < 400; step++) {
+      for (let k = 0; k < 3; k++) got[k]!.push(plain(its[k]!.next().value));
+    }
+    assert.deepEqual(got, [aUp, bDown, aDown]);
+    for (const it of its) assert.equal(it.next().done, true);
+
+    // forEach whose callback runs other iterations, over another tree and over its own.
+    const outer: unknown[] = [];
+    const inner = b.entries();
+    const innerSeen: unknown[] = [];
+    let nested = 0;
+    a.forEach((value, first, last) => {
+      outer.push({ first, last, value });
+      innerSeen.push(plain(inner.next().value));
+      b.forEach(
+        () => {
+          nested++;
+        },
+        7 * (first % 300),
+        7 * (first % 300) + 30,
+      );
+      a.forEach(
+        () => {
+          nested++;
+        },
+        3990 - first,
+        3990 - first,
+      );
+    });
+    assert.deepEqual(outer, aUp);
+    assert.deepEqual(innerSeen, list(b.entries()));
+    assert.ok(nested > 400);
+  });
+
   test('on an empty tree nothing is visited', () => {
     const empty = new MapleTree();
     assert.deepEqual([...empty.entries()], []);
