@@ -1,7 +1,7 @@
 // Read paths: the walk from the root to the slot holding an index, and the steps between
 // slots and leaves that find, next, prev and iteration are made of. Never changes the tree.
 
-import { SLOTS } from './arena.js';
+import { foundStart, SLOTS } from './arena.js';
 import { type Entry, type TreeCore, ZERO_ENTRY } from './core.js';
 import { MAX_INDEX } from './errors.js';
 import { LEAF, LEAF_MIN, SLOT, START, walked, walkedBounds, walkTo } from './walk.js';
@@ -125,14 +125,16 @@ export function findEntryReverse(
  */
 export function nextEntry(core: TreeCore, index: number, max: number): Entry<unknown> | undefined {
   if (core.root < 0) return undefined;
-  walkTo(core, index);
+  seek(core, index);
   const arena = core.arena;
-
-  for (;;) {
+  let value: unknown;
+  do {
     if (arena.pivot(walked[SLOT]!) >= max || !stepForward(core)) return undefined;
-    const value = arena.slotAt(walked[SLOT]!);
-    if (value !== undefined) return entryHere(core, value);
-  }
+    value = arena.slotAt(walked[SLOT]!);
+  } while (value === undefined);
+  const entry = entryHere(core, value);
+  keepFinger(core, entry.last);
+  return entry;
 }
 
 /**
@@ -145,13 +147,75 @@ export function prevEntry(core: TreeCore, index: number, min: number): Entry<unk
     if (!core.hasRootValue || index === 0 || min > 0) return undefined;
     return { first: 0, last: 0, value: core.rootValue };
   }
-  walkTo(core, index);
+  seek(core, index);
   const arena = core.arena;
-  for (;;) {
+  let value: unknown;
+  do {
     if (walkedBounds[START]! <= min || !stepBack(core)) return undefined;
-    const value = arena.slotAt(walked[SLOT]!);
-    if (value !== undefined) return entryHere(core, value);
+    value = arena.slotAt(walked[SLOT]!);
+  } while (value === undefined);
+  const entry = entryHere(core, value);
+  keepFinger(core, entry.last);
+  return entry;
+}
+
+/**
+ * Where the last `nextEntry` or `prevEntry` found its entry: the tree, its version then, the
+ * leaf with its bounds, and the entry's slot with its range. Stepping through a tree with
+ * next or prev asks next for an index in that entry, or at least in that leaf: while the
+ * tree is unchanged, the slot is known, or only the leaf needs a search instead of a walk
+ * from the root. Keeps the last tree read this way alive until another one is.
+ */
+const finger = new Float64Array(7);
+const FINGER_VERSION = 0;
+const FINGER_LEAF = 1;
+const FINGER_MIN = 2;
+const FINGER_MAX = 3;
+const FINGER_SLOT = 4;
+const FINGER_FIRST = 5;
+const FINGER_LAST = 6;
+let fingerCore: TreeCore | null = null;
+
+/** Positions `walked` on the slot holding `index`, as `walkTo` does, through the finger. */
+function seek(core: TreeCore, index: number): void {
+  if (
+    fingerCore !== core ||
+    finger[FINGER_VERSION] !== core.version ||
+    index < finger[FINGER_MIN]! ||
+    index > finger[FINGER_MAX]!
+  ) {
+    walkTo(core, index);
+    return;
   }
+  const leaf = finger[FINGER_LEAF]!;
+  walked[LEAF] = leaf;
+  walkedBounds[LEAF_MIN] = finger[FINGER_MIN]!;
+  if (index >= finger[FINGER_FIRST]! && index <= finger[FINGER_LAST]!) {
+    walked[SLOT] = finger[FINGER_SLOT]!;
+    walkedBounds[START] = finger[FINGER_FIRST]!;
+  } else {
+    walked[SLOT] = core.arena.findSlotFrom(leaf, index, finger[FINGER_MIN]!);
+    walkedBounds[START] = foundStart[0]!;
+  }
+}
+
+/** Points the finger at the slot `walked` stands on, whose range ends at `last`. */
+function keepFinger(core: TreeCore, last: number): void {
+  const leaf = walked[LEAF]!;
+  finger[FINGER_SLOT] = walked[SLOT]!;
+  finger[FINGER_FIRST] = walkedBounds[START]!;
+  finger[FINGER_LAST] = last;
+  if (
+    fingerCore === core &&
+    finger[FINGER_VERSION] === core.version &&
+    finger[FINGER_LEAF] === leaf
+  )
+    return;
+  fingerCore = core;
+  finger[FINGER_VERSION] = core.version;
+  finger[FINGER_LEAF] = leaf;
+  finger[FINGER_MIN] = walkedBounds[LEAF_MIN]!;
+  finger[FINGER_MAX] = core.nodeMax(leaf);
 }
 
 // Iteration decodes one leaf at a time into these shared buffers (readSlots), so each step

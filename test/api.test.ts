@@ -639,6 +639,56 @@ describe('prev', () => {
   });
 });
 
+describe('next and prev stepping through trees', () => {
+  // read.ts remembers where the last next/prev ended (node ids, bounds, the tree's version)
+  // to start the next call there: answers must come from the tree asked, as it is now.
+  const build = (tag: string, step: number, length: number) => {
+    const t = new MapleTree<string>();
+    for (let i = 0; i < 300; i++) t.storeRange(step * i, step * i + length - 1, `${tag}${i}`);
+    return t;
+  };
+
+  test('walks alternating between two trees', () => {
+    const a = build('a', 10, 6);
+    const b = build('b', 3, 2);
+    let index = 3000;
+    for (let i = 299; i >= 0; i--) {
+      const fromA = a.prev(index);
+      assert.deepEqual(plain(fromA), { first: 10 * i, last: 10 * i + 5, value: `a${i}` });
+      // b holds [3k, 3k + 1] for k < 300; index lies in one of those or in a gap after one.
+      const k = Math.min(299, Math.floor(index / 3) - (index % 3 === 2 ? 0 : 1));
+      assert.deepEqual(plain(b.prev(index)), { first: 3 * k, last: 3 * k + 1, value: `b${k}` });
+      index = fromA!.first;
+    }
+    assert.equal(a.prev(index), undefined);
+    for (let i = 1; i < 300; i++) {
+      const index = 10 * i - 7;
+      assert.deepEqual(plain(a.next(index)), { first: 10 * i, last: 10 * i + 5, value: `a${i}` });
+      const k = Math.floor(index / 3) + 1;
+      const fromB = k < 300 ? { first: 3 * k, last: 3 * k + 1, value: `b${k}` } : undefined;
+      assert.deepEqual(plain(b.next(index)), fromB);
+    }
+  });
+
+  test('sees the writes made between two steps', () => {
+    const t = build('t', 10, 6);
+    assert.deepEqual(plain(t.prev(1500)), { first: 1490, last: 1495, value: 't149' });
+    t.storeRange(1485, 1492, 'y');
+    assert.deepEqual(plain(t.prev(1494)), { first: 1485, last: 1492, value: 'y' });
+    assert.deepEqual(plain(t.next(1486)), { first: 1493, last: 1495, value: 't149' });
+    t.erase(1493);
+    assert.deepEqual(plain(t.next(1486)), { first: 1500, last: 1505, value: 't150' });
+    // Many writes nearby split and rebuild the leaves the last answers came from.
+    for (let i = 1400; i < 1600; i++) t.store(i, `s${i}`);
+    assert.deepEqual(plain(t.prev(1494)), { first: 1493, last: 1493, value: 's1493' });
+    assert.deepEqual(plain(t.next(1501)), { first: 1502, last: 1502, value: 's1502' });
+    t.clear();
+    assert.equal(t.next(1460), undefined);
+    assert.equal(t.prev(1500), undefined);
+    t.validate();
+  });
+});
+
 describe('entries, entriesReverse, [Symbol.iterator], forEach', () => {
   const tree = new MapleTree<string>();
   tree.storeRange(0, 0, 'z');
