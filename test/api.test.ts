@@ -825,6 +825,38 @@ describe('entries, entriesReverse, [Symbol.iterator], forEach', () => {
     }
   });
 
+  test('iteration reads full leaves, wide leaves and ZERO_ENTRY ranges', () => {
+    // Leaves of 16 single indices keep half their values in an overflow row; ranges 2^40
+    // apart make leaves whose pivots do not fit 32-bit offsets (arena.ts).
+    const t = new MapleTree<unknown>();
+    const want: { first: number; last: number; value: unknown }[] = [];
+    for (let i = 0; i < 500; i++) {
+      const value = i % 7 === 3 ? ZERO_ENTRY : `d${i}`;
+      t.store(i, value as never);
+      if (value !== ZERO_ENTRY) want.push({ first: i, last: i, value });
+    }
+    for (let i = 1; i < 200; i++) {
+      const first = i * 2 ** 40;
+      const value = i % 5 === 0 ? ZERO_ENTRY : `w${i}`;
+      t.storeRange(first, first + 2 ** 33, value as never);
+      if (value !== ZERO_ENTRY) want.push({ first, last: first + 2 ** 33, value });
+    }
+    t.validate();
+    assert.deepEqual(list(t.entries()), want);
+    assert.deepEqual(list(t.entriesReverse()), [...want].reverse());
+    const seen: unknown[] = [];
+    t.forEach((value, first, last) => {
+      seen.push({ first, last, value });
+    });
+    assert.deepEqual(seen, want);
+    // Bounds inside a full leaf and inside a wide range.
+    const lo = 37;
+    const hi = 150 * 2 ** 40 + 5;
+    const inside = want.filter((e) => e.last >= lo && e.first <= hi);
+    assert.deepEqual(list(t.entries(lo, hi)), inside);
+    assert.deepEqual(list(t.entriesReverse(hi, lo)), [...inside].reverse());
+  });
+
   test('iterations interleaved over several trees each keep their own place', () => {
     // read.ts decodes one leaf at a time into buffers that every iteration shares; each
     // must still see its own leaves when others step in between.
