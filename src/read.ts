@@ -1,5 +1,6 @@
 // Read paths: the walk from the root to the slot holding an index, and the steps between
-// slots and leaves that find, next, prev and iteration are made of. Never changes the tree.
+// slots and leaves that find, next, prev and iteration are made of. Never changes the tree;
+// keeps only where the last next/prev ended and the leaf an iteration decoded last.
 
 import { foundStart, SLOTS } from './arena.js';
 import { type Entry, type TreeCore, ZERO_ENTRY } from './core.js';
@@ -166,14 +167,19 @@ export function prevEntry(core: TreeCore, index: number, min: number): Entry<unk
  * tree is unchanged, the slot is known, or only the leaf needs a search instead of a walk
  * from the root. Keeps the last tree read this way alive until another one is.
  */
-const finger = new Float64Array(7);
+const finger = new Float64Array(5);
 const FINGER_VERSION = 0;
-const FINGER_LEAF = 1;
-const FINGER_MIN = 2;
-const FINGER_MAX = 3;
-const FINGER_SLOT = 4;
-const FINGER_FIRST = 5;
-const FINGER_LAST = 6;
+const FINGER_MIN = 1;
+const FINGER_MAX = 2;
+const FINGER_FIRST = 3;
+const FINGER_LAST = 4;
+/**
+ * [leaf, slot] of the finger: node ids in an Int32Array, as a Float64Array would hand them
+ * out as doubles and teach the arena's shared code to do its index math in floating point.
+ */
+const fingerNode = new Int32Array(2);
+const FINGER_LEAF = 0;
+const FINGER_SLOT = 1;
 let fingerCore: TreeCore | null = null;
 
 /** Positions `walked` on the slot holding `index`, as `walkTo` does, through the finger. */
@@ -187,11 +193,11 @@ function seek(core: TreeCore, index: number): void {
     walkTo(core, index);
     return;
   }
-  const leaf = finger[FINGER_LEAF]!;
+  const leaf = fingerNode[FINGER_LEAF]!;
   walked[LEAF] = leaf;
   walkedBounds[LEAF_MIN] = finger[FINGER_MIN]!;
   if (index >= finger[FINGER_FIRST]! && index <= finger[FINGER_LAST]!) {
-    walked[SLOT] = finger[FINGER_SLOT]!;
+    walked[SLOT] = fingerNode[FINGER_SLOT]!;
     walkedBounds[START] = finger[FINGER_FIRST]!;
   } else {
     walked[SLOT] = core.arena.findSlotFrom(leaf, index, finger[FINGER_MIN]!);
@@ -202,18 +208,18 @@ function seek(core: TreeCore, index: number): void {
 /** Points the finger at the slot `walked` stands on, whose range ends at `last`. */
 function keepFinger(core: TreeCore, last: number): void {
   const leaf = walked[LEAF]!;
-  finger[FINGER_SLOT] = walked[SLOT]!;
+  fingerNode[FINGER_SLOT] = walked[SLOT]!;
   finger[FINGER_FIRST] = walkedBounds[START]!;
   finger[FINGER_LAST] = last;
   if (
     fingerCore === core &&
     finger[FINGER_VERSION] === core.version &&
-    finger[FINGER_LEAF] === leaf
+    fingerNode[FINGER_LEAF] === leaf
   )
     return;
   fingerCore = core;
   finger[FINGER_VERSION] = core.version;
-  finger[FINGER_LEAF] = leaf;
+  fingerNode[FINGER_LEAF] = leaf;
   finger[FINGER_MIN] = walkedBounds[LEAF_MIN]!;
   finger[FINGER_MAX] = core.nodeMax(leaf);
 }
