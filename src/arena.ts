@@ -252,6 +252,49 @@ export class NodeArena {
       : this.overflow[this.overflowRow[node]! * HALF + k - HALF];
   }
 
+  /**
+   * Decodes the pivots of `node` into `out[at .. at + count)`. Unlike `readSlots` it leaves
+   * the slots alone: a reader that takes values through `valueInCell` copies no values.
+   */
+  readPivots(node: number, out: Float64Array, at: number): void {
+    const rows = this.pivotRows;
+    const row = node * ROW;
+    const end = row + this.count[node]!;
+    const high = rows[row + HIGH]!;
+    if (high !== WIDE) {
+      const base = high * TWO_32 + rows[row + LOW]!;
+      for (let i = row, o = at; i < end; i++, o++) out[o] = base + rows[i]!;
+    } else {
+      const widePivots = this.widePivots;
+      for (let i = rows[row + LOW]! * SLOTS, o = at, n = at + end - row; o < n; i++, o++) {
+        out[o] = widePivots[i]!;
+      }
+    }
+  }
+
+  /** Bit `i` set when slot `i` of `node` holds something (the node's `mask`). */
+  occupied(node: number): number {
+    return this.mask[node]!;
+  }
+
+  /**
+   * How many of slots `0 .. k-1` of leaf `node` hold a value (`k` up to 16): the cell of
+   * slot `k`'s value when it has one.
+   */
+  cellsBelow(node: number, k: number): number {
+    return popcount16(this.mask[node]! & ((1 << k) - 1));
+  }
+
+  /**
+   * The value in cell `cell` of leaf `node`: its values sit in cells in slot order, so with
+   * `occupied` a reader visits them in order without counting bits for each one.
+   */
+  valueInCell(node: number, cell: number): unknown {
+    return cell < HALF
+      ? this.values[node * HALF + cell]
+      : this.overflow[this.overflowRow[node]! * HALF + cell - HALF];
+  }
+
   /** The largest empty run below the child in slot `at` of an internal node (alloc trees). */
   gapAt(at: number): number {
     return this.gaps[this.pivotRows[(at >>> 4) * ROW + CHILDREN]! * SLOTS + (at & 15)]!;

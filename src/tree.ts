@@ -17,13 +17,13 @@ import {
 } from './errors.js';
 import { emptyArea } from './gaps.js';
 import {
+  ForwardEntries,
   findEntry,
   forEachEntry,
-  iterateEntries,
-  iterateEntriesReverse,
   loadValue,
   nextEntry,
   prevEntry,
+  ReverseEntries,
 } from './read.js';
 import { eraseIndex, insertRange, storeRange } from './write.js';
 
@@ -296,7 +296,7 @@ export class MapleTree<V = unknown> {
   entries(start = 0, max: number = MAX_INDEX): IterableIterator<Entry<V>> {
     checkIndex('entries', 'start', start);
     checkIndex('entries', 'max', max);
-    return iterateEntries(this.core, start, max) as IterableIterator<Entry<V>>;
+    return new ForwardEntries(this.core, start, max) as IterableIterator<Entry<V>>;
   }
 
   /**
@@ -307,7 +307,7 @@ export class MapleTree<V = unknown> {
   entriesReverse(start: number = MAX_INDEX, min = 0): IterableIterator<Entry<V>> {
     checkIndex('entriesReverse', 'start', start);
     checkIndex('entriesReverse', 'min', min);
-    return iterateEntriesReverse(this.core, start, min) as IterableIterator<Entry<V>>;
+    return new ReverseEntries(this.core, start, min) as IterableIterator<Entry<V>>;
   }
 
   /** Same as `entries()`. */

@@ -639,6 +639,56 @@ describe('prev', () => {
   });
 });
 
+describe('next and prev stepping through trees', () => {
+  // read.ts remembers where the last next/prev ended (node ids, bounds, the tree's version)
+  // to start the next call there: answers must come from the tree asked, as it is now.
+  const build = (tag: string, step: number, length: number) => {
+    const t = new MapleTree<string>();
+    for (let i = 0; i < 300; i++) t.storeRange(step * i, step * i + length - 1, `${tag}${i}`);
+    return t;
+  };
+
+  test('walks alternating between two trees', () => {
+    const a = build('a', 10, 6);
+    const b = build('b', 3, 2);
+    let index = 3000;
+    for (let i = 299; i >= 0; i--) {
+      const fromA = a.prev(index);
+      assert.deepEqual(plain(fromA), { first: 10 * i, last: 10 * i + 5, value: `a${i}` });
+      // b holds [3k, 3k + 1] for k < 300; index lies in one of those or in a gap after one.
+      const k = Math.min(299, Math.floor(index / 3) - (index % 3 === 2 ? 0 : 1));
+      assert.deepEqual(plain(b.prev(index)), { first: 3 * k, last: 3 * k + 1, value: `b${k}` });
+      index = fromA!.first;
+    }
+    assert.equal(a.prev(index), undefined);
+    for (let i = 1; i < 300; i++) {
+      const index = 10 * i - 7;
+      assert.deepEqual(plain(a.next(index)), { first: 10 * i, last: 10 * i + 5, value: `a${i}` });
+      const k = Math.floor(index / 3) + 1;
+      const fromB = k < 300 ? { first: 3 * k, last: 3 * k + 1, value: `b${k}` } : undefined;
+      assert.deepEqual(plain(b.next(index)), fromB);
+    }
+  });
+
+  test('sees the writes made between two steps', () => {
+    const t = build('t', 10, 6);
+    assert.deepEqual(plain(t.prev(1500)), { first: 1490, last: 1495, value: 't149' });
+    t.storeRange(1485, 1492, 'y');
+    assert.deepEqual(plain(t.prev(1494)), { first: 1485, last: 1492, value: 'y' });
+    assert.deepEqual(plain(t.next(1486)), { first: 1493, last: 1495, value: 't149' });
+    t.erase(1493);
+    assert.deepEqual(plain(t.next(1486)), { first: 1500, last: 1505, value: 't150' });
+    // Many writes nearby split and rebuild the leaves the last answers came from.
+    for (let i = 1400; i < 1600; i++) t.store(i, `s${i}`);
+    assert.deepEqual(plain(t.prev(1494)), { first: 1493, last: 1493, value: 's1493' });
+    assert.deepEqual(plain(t.next(1501)), { first: 1502, last: 1502, value: 's1502' });
+    t.clear();
+    assert.equal(t.next(1460), undefined);
+    assert.equal(t.prev(1500), undefined);
+    t.validate();
+  });
+});
+
 describe('entries, entriesReverse, [Symbol.iterator], forEach', () => {
   const tree = new MapleTree<string>();
   tree.storeRange(0, 0, 'z');
@@ -773,6 +823,85 @@ describe('entries, entriesReverse, [Symbol.iterator], forEach', () => {
         assert.ok(steps > 50);
       }
     }
+  });
+
+  test('iteration reads full leaves, wide leaves and ZERO_ENTRY ranges', () => {
+    // Leaves of 16 single indices keep half their values in an overflow row; ranges 2^40
+    // apart make leaves whose pivots do not fit 32-bit offsets (arena.ts).
+    const t = new MapleTree<unknown>();
+    const want: { first: number; last: number; value: unknown }[] = [];
+    for (let i = 0; i < 500; i++) {
+      const value = i % 7 === 3 ? ZERO_ENTRY : `d${i}`;
+      t.store(i, value as never);
+      if (value !== ZERO_ENTRY) want.push({ first: i, last: i, value });
+    }
+    for (let i = 1; i < 200; i++) {
+      const first = i * 2 ** 40;
+      const value = i % 5 === 0 ? ZERO_ENTRY : `w${i}`;
+      t.storeRange(first, first + 2 ** 33, value as never);
+      if (value !== ZERO_ENTRY) want.push({ first, last: first + 2 ** 33, value });
+    }
+    t.validate();
+    assert.deepEqual(list(t.entries()), want);
+    assert.deepEqual(list(t.entriesReverse()), [...want].reverse());
+    const seen: unknown[] = [];
+    t.forEach((value, first, last) => {
+      seen.push({ first, last, value });
+    });
+    assert.deepEqual(seen, want);
+    // Bounds inside a full leaf and inside a wide range.
+    const lo = 37;
+    const hi = 150 * 2 ** 40 + 5;
+    const inside = want.filter((e) => e.last >= lo && e.first <= hi);
+    assert.deepEqual(list(t.entries(lo, hi)), inside);
+    assert.deepEqual(list(t.entriesReverse(hi, lo)), [...inside].reverse());
+  });
+
+  test('iterations interleaved over several trees each keep their own place', () => {
+    // read.ts decodes one leaf at a time into buffers that every iteration shares; each
+    // must still see its own leaves when others step in between.
+    const a = new MapleTree<string>();
+    const b = new MapleTree<string>();
+    for (let i = 0; i < 400; i++) a.storeRange(10 * i, 10 * i + 5, `a${i}`);
+    for (let i = 0; i < 400; i++) b.storeRange(7 * i, 7 * i + 2, `b${i}`);
+    const aUp = list(a.entries());
+    const bDown = list(b.entriesReverse());
+    const aDown = [...aUp].reverse();
+    assert.equal(aUp.length, 400);
+    const its = [a.entries(), b.entriesReverse(), a.entriesReverse(100_000, 0)];
+    const got: unknown[][] = [[], [], []];
+    for (let step = 0; step < 400; step++) {
+      for (let k = 0; k < 3; k++) got[k]!.push(plain(its[k]!.next().value));
+    }
+    assert.deepEqual(got, [aUp, bDown, aDown]);
+    for (const it of its) assert.equal(it.next().done, true);
+
+    // forEach whose callback runs other iterations, over another tree and over its own.
+    const outer: unknown[] = [];
+    const inner = b.entries();
+    const innerSeen: unknown[] = [];
+    let nested = 0;
+    a.forEach((value, first, last) => {
+      outer.push({ first, last, value });
+      innerSeen.push(plain(inner.next().value));
+      b.forEach(
+        () => {
+          nested++;
+        },
+        7 * (first % 300),
+        7 * (first % 300) + 30,
+      );
+      a.forEach(
+        () => {
+          nested++;
+        },
+        3990 - first,
+        3990 - first,
+      );
+    });
+    assert.deepEqual(outer, aUp);
+    assert.deepEqual(innerSeen, list(b.entries()));
+    assert.ok(nested > 400);
   });
 
   test('on an empty tree nothing is visited', () => {
