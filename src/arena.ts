@@ -291,7 +291,7 @@ export class NodeArena {
    */
   valueInCell(node: number, cell: number): unknown {
     return cell < HALF
-      ? this.values[node * HALF + cell]
+      ? this.valuePages[node >>> PAGE_BITS]![(node & PAGE_MASK) * HALF + cell]
       : this.overflow[this.overflowRow[node]! * HALF + cell - HALF];
   }
 
