@@ -151,13 +151,16 @@ export function prevEntry(core: TreeCore, index: number, min: number): Entry<unk
   seek(core, index);
   const arena = core.arena;
   let value: unknown;
+  // Each step back lands on the slot that ends just before the one it leaves.
+  let last: number;
   do {
-    if (walkedBounds[START]! <= min || !stepBack(core)) return undefined;
+    if (walkedBounds[START]! <= min) return undefined;
+    last = walkedBounds[START]! - 1;
+    if (!stepBack(core)) return undefined;
     value = arena.slotAt(walked[SLOT]!);
   } while (value === undefined);
-  const entry = entryHere(core, value);
-  keepFinger(core, entry.last);
-  return entry;
+  keepFinger(core, last);
+  return { first: walkedBounds[START]!, last, value };
 }
 
 /**
