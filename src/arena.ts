@@ -253,20 +253,22 @@ export class NodeArena {
   }
 
   /**
-   * Decodes the pivots of `node` into `out[at .. at + count)`. Unlike `readSlots` it leaves
-   * the slots alone: a reader that takes values through `valueInCell` copies no values.
+   * Decodes the pivots of the slots at absolute indices `[from, to)` of one node into
+   * `out[at ..]`. Unlike `readSlots` it leaves the slots alone: a reader that takes values
+   * through `valueInCell` copies no values.
    */
-  readPivots(node: number, out: Float64Array, at: number): void {
+  readPivots(from: number, to: number, out: Float64Array, at: number): void {
     const rows = this.pivotRows;
-    const row = node * ROW;
-    const end = row + this.count[node]!;
+    const row = (from >>> 4) * ROW;
+    const first = from & 15;
+    const end = at + to - from;
     const high = rows[row + HIGH]!;
     if (high !== WIDE) {
       const base = high * TWO_32 + rows[row + LOW]!;
-      for (let i = row, o = at; i < end; i++, o++) out[o] = base + rows[i]!;
+      for (let i = row + first, o = at; o < end; i++, o++) out[o] = base + rows[i]!;
     } else {
       const widePivots = this.widePivots;
-      for (let i = rows[row + LOW]! * SLOTS, o = at, n = at + end - row; o < n; i++, o++) {
+      for (let i = rows[row + LOW]! * SLOTS + first, o = at; o < end; i++, o++) {
         out[o] = widePivots[i]!;
       }
     }
@@ -414,25 +416,8 @@ export class NodeArena {
     at: number,
   ): void {
     const node = from >>> 4;
-    const rows = this.pivotRows;
-    const row = node * ROW;
-    const high = rows[row + HIGH]!;
     const first = from & 15;
-    if (high !== WIDE) {
-      const base = high * TWO_32 + rows[row + LOW]!;
-      for (let i = row + first, o = at, end = at + to - from; o < end; i++, o++) {
-        pivotsOut[o] = base + rows[i]!;
-      }
-    } else {
-      const widePivots = this.widePivots;
-      for (
-        let i = rows[row + LOW]! * SLOTS + first, o = at, end = at + to - from;
-        o < end;
-        i++, o++
-      ) {
-        pivotsOut[o] = widePivots[i]!;
-      }
-    }
+    this.readPivots(from, to, pivotsOut, at);
     if (this.isLeaf[node] === 0) {
       const children = this.childRows;
       const row = this.pivotRows[node * ROW + CHILDREN]! * SLOTS;

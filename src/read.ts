@@ -254,7 +254,7 @@ function highestBit(bits: number): number {
 /** Decodes the pivots of `leaf`, whose minimum is `min`; returns the decode's stamp. */
 function decodeLeaf(core: TreeCore, leaf: number, min: number): number {
   leafPivots[0] = min - 1;
-  core.arena.readPivots(leaf, leafPivots, 1);
+  core.arena.readPivots(leaf * SLOTS, leaf * SLOTS + core.arena.count[leaf]!, leafPivots, 1);
   return ++decodeStamp[0]!;
 }
 

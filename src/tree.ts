@@ -267,7 +267,8 @@ export class MapleTree<V = unknown> {
 
   /**
    * The first entry after the range (stored or empty) holding `index` whose `first` is at
-   * most `max` (mt_next). May return a ZERO_ENTRY. O(log n).
+   * most `max` (mt_next). May return a ZERO_ENTRY. O(log n); O(1) amortised when it
+   * continues from where the previous next/prev on this tree ended and nothing was written.
    * @throws MapleTreeError EINVAL for bad indices.
    */
   next(index: number, max: number = MAX_INDEX): Entry<V> | undefined {
@@ -278,7 +279,8 @@ export class MapleTree<V = unknown> {
 
   /**
    * The last entry before the range (stored or empty) holding `index` whose `last` is at
-   * least `min` (mt_prev). May return a ZERO_ENTRY. O(log n).
+   * least `min` (mt_prev). May return a ZERO_ENTRY. O(log n); O(1) amortised when it
+   * continues from where the previous next/prev on this tree ended and nothing was written.
    * @throws MapleTreeError EINVAL for bad indices.
    */
   prev(index: number, min = 0): Entry<V> | undefined {
@@ -301,7 +303,8 @@ export class MapleTree<V = unknown> {
 
   /**
    * Iterates the entries meeting `[min, start]` in descending order, skipping ZERO_ENTRY
-   * ranges. O(log n) per step.
+   * ranges. Each step is O(1) amortised; if the tree changes meanwhile, iteration continues
+   * before the last entry it returned.
    * @throws MapleTreeError EINVAL for bad indices.
    */
   entriesReverse(start: number = MAX_INDEX, min = 0): IterableIterator<Entry<V>> {
