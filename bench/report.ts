@@ -27,6 +27,19 @@ export function machineInfo(): BenchResult['machine'] {
   };
 }
 
+/**
+ * ns/op of the kernel's C code for the matching workloads, as given in issue 5 (not
+ * measured here): sequential store, random load, iteration per entry, random erase, and one
+ * mas_prev step.
+ */
+const KERNEL_NS: Record<string, number> = {
+  'seq-store-1M': 405,
+  'random-load-1M': 492,
+  'forward-iter-1M': 40,
+  'random-erase-1M': 450,
+  'prev-walk': 14,
+};
+
 function fixed(value: number, digits: number): string {
   return Number.isFinite(value) ? value.toFixed(digits) : '–';
 }
@@ -99,6 +112,24 @@ export function markdown(result: BenchResult): string {
     out.push('|---|--:|--:|');
     for (const row of result.memory) {
       out.push(`| ${row.impl} | ${fixed(row.bytesPerRange, 1)} | ${ratio(row.ratio)} |`);
+    }
+  }
+  const kernelRows = result.rows.filter(
+    (row) => row.impl === 'maple-tree' && KERNEL_NS[row.slug] !== undefined,
+  );
+  if (kernelRows.length > 0) {
+    out.push('');
+    out.push(
+      "The kernel's own C code (lib/maple_tree.c, -O2, this class of machine; issue 5's reference figures):",
+    );
+    out.push('');
+    out.push('| workload | maple-tree ns/op | kernel C ns/op | maple-tree ÷ kernel |');
+    out.push('|---|--:|--:|--:|');
+    for (const row of kernelRows) {
+      const kernel = KERNEL_NS[row.slug]!;
+      out.push(
+        `| ${row.workload} | ${ns(row.nsPerOp)} | ${ns(kernel)} | ${fixed(row.nsPerOp / kernel, 2)} |`,
+      );
     }
   }
   out.push('');

@@ -136,7 +136,8 @@ export async function runBench(argv: string[]): Promise<void> {
     step++;
     const t0 = Date.now();
     process.stderr.write(`[${step}/${steps}] ${workload.name} ...`);
-    const result = runWorkload(workload, IMPLS, rounds, gc);
+    const impls = workload.references ? [...IMPLS, ...workload.references] : IMPLS;
+    const result = runWorkload(workload, impls, rounds, gc);
     rows.push(...result);
     const maple = result.find((r) => r.impl === mapleImpl.name);
     process.stderr.write(

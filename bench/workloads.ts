@@ -2,6 +2,7 @@
 // loop that is timed (body). Bodies are cloned per implementation (see harness.ts `isolate`),
 // so they must be self-contained: no imports, no module constants, only their argument.
 
+import { floorImpl } from './peers/floor.js';
 import { mulberry32, randInt, shuffled } from './prng.js';
 import { type Impl, MAX, type RangeMap } from './rangemap.js';
 import type { Trace } from './traces.js';
@@ -24,6 +25,8 @@ export interface Workload<S = unknown> {
   group?: string;
   /** Shown under the table. */
   note?: string;
+  /** Measured with the peers in this workload only: a reference such as the lookup floor. */
+  references?: readonly Impl[];
 }
 
 /** Settings that scale the workloads. */
@@ -299,6 +302,8 @@ export function makeWorkloads(options: WorkloadOptions, traces: Trace[] | undefi
       setup: (impl) => ({ map: sharedSequential(impl, n), indices }),
       body: randomLoadBody,
       group: `built-${n}`,
+      references: [floorImpl],
+      note: 'random load: the floor is a binary search over sorted Float64Arrays of the same ranges',
     });
     add<IterState>({
       id: 'forward-iter',
