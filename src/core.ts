@@ -1,6 +1,6 @@
 // Tree state shared by the read, write, gap and check layers: the arena, the root, the
 // height and the counters. Also the small structural helpers every layer needs (node bounds,
-// neighbours, a leaf's largest gap). Owns no algorithm beyond those.
+// neighbours, gap upkeep). Owns no algorithm beyond those.
 
 import { ARANGE_MIN_SLOTS, ARANGE_SLOTS, MIN_SLOTS, NodeArena, SLOTS } from './arena.js';
 import type { NodeBudget } from './budget.js';
