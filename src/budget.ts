@@ -7,8 +7,7 @@ import { MIN_SLOTS } from './arena.js';
 import type { TreeCore } from './core.js';
 import { MAX_INDEX, MapleTreeError } from './errors.js';
 import { plan, planErase, planWrite } from './prealloc.js';
-import { SLOT, walked, walkTo } from './walk.js';
-import { eraseIndex, insertRange, storeRange } from './write.js';
+import { eraseIndex, insertRange, isEmptyRange, storeRange } from './write.js';
 
 /**
  * Nodes set aside by `tree.reserve(writes)`. Every write to the tree draws the nodes it
@@ -277,12 +276,4 @@ export function budgetOf(core: TreeCore): NodeBudget {
 /** How `plan` classified the write, for messages: "a split at height 2". */
 export function describePlan(): string {
   return `${plan.type} at height ${plan.height}`;
-}
-
-/** True when no index of `[first, last]` holds an entry (what an insert needs). O(height). */
-function isEmptyRange(core: TreeCore, first: number, last: number): boolean {
-  if (core.root < 0) return !(core.hasRootValue && first === 0);
-  walkTo(core, first);
-  const slot = walked[SLOT]!;
-  return core.arena.isEmptyAt(slot) && core.arena.pivot(slot) >= last;
 }

@@ -257,7 +257,7 @@ export class Cursor<V = unknown> {
    * Sets aside exactly the nodes that storing `value` over `[index, last]` can need
    * (mas_preallocate): the write is classified as the kernel does (see `storeType`) and
    * given the kernel's count for that type (kernel-semantics §6.6, the 2025 vacant and
-   * sufficient height rule; see prealloc.ts for the one case this engine needs more). The
+   * sufficient height rule), which this engine never exceeds. The
    * nodes come from the tree's open reservations first, then from its free budget. A
    * second call replaces the first preallocation rather than adding to it. O(height).
    * @throws MapleTreeError EINVAL for a cursor the tree changed under or `index > last`;

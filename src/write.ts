@@ -72,24 +72,28 @@ export function storeRange(core: TreeCore, first: number, last: number, value: u
 }
 
 /**
+ * True when no index of `[first, last]` holds an entry (zero entries count), what an insert
+ * needs. Leaves `walked` on the slot holding `first` when the tree has nodes. O(height).
+ */
+export function isEmptyRange(core: TreeCore, first: number, last: number): boolean {
+  if (core.root < 0) return !(core.hasRootValue && first === 0);
+  walkTo(core, first);
+  const slot = walked[SLOT]!;
+  return core.arena.isEmptyAt(slot) && core.arena.pivot(slot) >= last;
+}
+
+/**
  * Stores only if every index of `[first, last]` is empty (mtree_insert_range); returns false
  * (nothing changed) when one is taken. A `null` insert into a single-leaf tree whose empty
  * neighbours make it cover every index erases everything, as the kernel's new-root write does.
  */
 export function insertRange(core: TreeCore, first: number, last: number, value: unknown): boolean {
-  if (core.root < 0) {
-    if (core.hasRootValue && first === 0) return false;
+  if (isEmptyRange(core, first, last)) {
     if (value !== undefined) storeRange(core, first, last, value);
     return true;
   }
-  walkTo(core, first);
+  if (core.root < 0 || value !== undefined || core.height !== 1) return false;
   const arena = core.arena;
-
-  if (arena.isEmptyAt(walked[SLOT]!) && arena.pivot(walked[SLOT]!) >= last) {
-    if (value !== undefined) storeRange(core, first, last, value);
-    return true;
-  }
-  if (value !== undefined || core.height !== 1) return false;
   // A null insert over entries succeeds only when, widened over its empty neighbours, it
   // covers every index: the kernel then takes it for a new-root write.
   const base = walked[LEAF]! * SLOTS;
