@@ -52,7 +52,9 @@ const INITIAL_CAPACITY = 16;
 const NARROW_SPAN = 0xffffffff;
 /**
  * Words per node in `pivotRows`: 16 offsets, the base's low word, its high word, and for
- * an internal node the number of its row of child ids in `childRows`.
+ * an internal node the number of its row of child ids in `childRows`, for a leaf the number
+ * of its overflow row plus one (0: none). Keeping the latter here, not in an array of its
+ * own, saves 4 bytes a node and a cache miss per leaf.
  */
 const ROW = SLOTS + 3;
 const LOW = SLOTS;
@@ -89,7 +91,6 @@ export class NodeArena {
   widePivots: Float64Array;
   mask: Uint16Array;
   valuePages: unknown[][];
-  overflowRow: Int32Array;
   overflow: unknown[];
   childRows: Int32Array;
   gaps: Float64Array;
@@ -119,7 +120,6 @@ export class NodeArena {
     this.widePivots = new Float64Array(4 * SLOTS);
     this.mask = new Uint16Array(capacity);
     this.valuePages = [new Array(Math.min(capacity, PAGE_NODES) * HALF).fill(undefined)];
-    this.overflowRow = new Int32Array(capacity);
     this.overflow = [];
     this.childRows = new Int32Array(SLOTS * 4);
     this.gaps = new Float64Array(withGaps ? this.childRows.length : 0);
@@ -148,12 +148,16 @@ export class NodeArena {
     } else {
       if (this.used === this.capacity) this.grow();
       node = this.used++;
+      // Value pages past the first are added as rows reach them, not as the arena grows:
+      // the unused tail of a large arena then costs no value cells.
+      if (node >>> PAGE_BITS === this.valuePages.length) {
+        this.valuePages.push(new Array(PAGE_NODES * HALF).fill(undefined));
+      }
     }
     this.count[node] = 0;
     this.pivotRows[node * ROW + HIGH] = 0;
     this.pivotRows[node * ROW + CHILDREN] = leaf ? 0 : this.allocateChildRow();
     this.mask[node] = 0;
-    this.overflowRow[node] = -1;
     this.isLeaf[node] = leaf ? 1 : 0;
     this.state[node] = NODE_LIVE;
     this.parent[node] = -1;
@@ -184,7 +188,6 @@ export class NodeArena {
     this.widePivots = source.widePivots.slice();
     this.mask = source.mask.slice();
     this.valuePages = source.valuePages.map((page) => page.slice());
-    this.overflowRow = source.overflowRow.slice();
     this.overflow = source.overflow.slice();
     this.childRows = source.childRows.slice();
     this.gaps = source.gaps.slice();
@@ -249,7 +252,7 @@ export class NodeArena {
     const k = popcount16(mask & ((1 << bit) - 1));
     return k < HALF
       ? this.valuePages[node >>> PAGE_BITS]![(node & PAGE_MASK) * HALF + k]
-      : this.overflow[this.overflowRow[node]! * HALF + k - HALF];
+      : this.overflow[this.overflowOf(node) * HALF + k - HALF];
   }
 
   /**
@@ -294,7 +297,7 @@ export class NodeArena {
   valueInCell(node: number, cell: number): unknown {
     return cell < HALF
       ? this.valuePages[node >>> PAGE_BITS]![(node & PAGE_MASK) * HALF + cell]
-      : this.overflow[this.overflowRow[node]! * HALF + cell - HALF];
+      : this.overflow[this.overflowOf(node) * HALF + cell - HALF];
   }
 
   /** The largest empty run below the child in slot `at` of an internal node (alloc trees). */
@@ -331,8 +334,7 @@ export class NodeArena {
       (values[main + HALF - 1] === undefined ? 0 : 2) +
       this.mask[node]! +
       this.isLeaf[node]! +
-      this.count[node]! +
-      this.overflowRow[node]!;
+      this.count[node]!;
   }
 
   /** Like `touchLeaf`, for the parent link a write that splits or rebalances the leaf reads. */
@@ -376,7 +378,7 @@ export class NodeArena {
     let cell = popcount16(mask);
     const values = this.valuePages[node >>> PAGE_BITS]!;
     const main = (node & PAGE_MASK) * HALF;
-    let row = this.overflowRow[node]!;
+    let row = this.overflowOf(node);
     for (let i = 0; i < n; i++) {
       const value = source[from + i];
       if (value === undefined) continue;
@@ -386,7 +388,7 @@ export class NodeArena {
       } else {
         if (row < 0) {
           row = this.allocateOverflow();
-          this.overflowRow[node] = row;
+          this.pivotRows[node * ROW + CHILDREN] = row + 1;
         }
         this.overflow[row * HALF + cell - HALF] = value;
       }
@@ -431,7 +433,7 @@ export class NodeArena {
     const mask = this.mask[node]!;
     let bits = mask >>> first;
     let cell = popcount16(mask & ((1 << first) - 1));
-    const overflowRow = this.overflowRow[node]!;
+    const overflowRow = this.overflowOf(node);
     if (overflowRow < 0) {
       for (let o = at; o < end; o++, bits >>>= 1) {
         slotsOut[o] = (bits & 1) === 0 ? undefined : values[main + cell++];
@@ -458,7 +460,7 @@ export class NodeArena {
     if (((mask >>> bit) & 1) === 1 && value !== undefined) {
       const k = popcount16(mask & ((1 << bit) - 1));
       if (k < HALF) this.valuePages[node >>> PAGE_BITS]![(node & PAGE_MASK) * HALF + k] = value;
-      else this.overflow[this.overflowRow[node]! * HALF + k - HALF] = value;
+      else this.overflow[this.overflowOf(node) * HALF + k - HALF] = value;
       return;
     }
     // The slot turns empty or full: lay the node's values out again from this slot on.
@@ -528,7 +530,7 @@ export class NodeArena {
     const values = this.valuePages[node >>> PAGE_BITS]!;
     const main = (node & PAGE_MASK) * HALF;
     for (let k = 0; k < HALF; k++) values[main + k] = undefined;
-    if (this.overflowRow[node]! >= 0) this.releaseOverflow(node);
+    if (this.isLeaf[node] === 1 && this.overflowOf(node) >= 0) this.releaseOverflow(node);
     this.mask[node] = 0;
   }
 
@@ -536,7 +538,9 @@ export class NodeArena {
     const reused = this.childRowsFree.pop();
     if (reused !== undefined) return reused;
     if ((this.childRowsUsed + 1) * SLOTS > this.childRows.length) {
-      this.childRows = resized(this.childRows, this.childRows.length * 2);
+      const rows = this.childRows.length / SLOTS;
+      const step = rows < 1 << 12 ? rows * 2 : Math.ceil(rows * 1.25);
+      this.childRows = resized(this.childRows, step * SLOTS);
       if (this.withGaps) this.gaps = resized(this.gaps, this.childRows.length);
     }
     return this.childRowsUsed++;
@@ -550,12 +554,17 @@ export class NodeArena {
     return this.overflowUsed++;
   }
 
+  /** The overflow row of leaf `node`, or -1: kept in the CHILDREN word, plus one (0 = none). */
+  private overflowOf(node: number): number {
+    return this.pivotRows[node * ROW + CHILDREN]! - 1;
+  }
+
   private releaseOverflow(node: number): void {
-    const row = this.overflowRow[node]!;
+    const row = this.overflowOf(node);
     const overflow = this.overflow;
     for (let k = 0; k < HALF; k++) overflow[row * HALF + k] = undefined;
     this.overflowFree.push(row);
-    this.overflowRow[node] = -1;
+    this.pivotRows[node * ROW + CHILDREN] = 0;
   }
 
   /**
@@ -631,7 +640,6 @@ export class NodeArena {
       this.count.byteLength * 3 +
       this.parent.byteLength +
       this.mask.byteLength +
-      this.overflowRow.byteLength +
       (this.valuePages.reduce((cells, page) => cells + page.length, 0) + this.overflow.length) * 8
     );
   }
@@ -651,8 +659,8 @@ export class NodeArena {
     this.parentSlot = resized(this.parentSlot, capacity);
     this.parent = resized(this.parent, capacity);
     this.mask = resized(this.mask, capacity);
-    this.overflowRow = resized(this.overflowRow, capacity);
-    // The first page grows to an exact size (push() would add half again); then whole pages.
+    // The first page grows to an exact size (push() would add half again); `allocate` adds
+    // the later pages.
     const pages = this.valuePages;
     const first = pages[0]!;
     if (first.length < PAGE_NODES * HALF) {
@@ -660,8 +668,6 @@ export class NodeArena {
       for (let i = 0; i < first.length; i++) grown[i] = first[i];
       pages[0] = grown;
     }
-    while (pages.length * PAGE_NODES < capacity)
-      pages.push(new Array(PAGE_NODES * HALF).fill(undefined));
   }
 }
 
