@@ -126,6 +126,31 @@ export function findEntryReverse(
  */
 export function nextEntry(core: TreeCore, index: number, max: number): Entry<unknown> | undefined {
   if (core.root < 0) return undefined;
+  if (
+    fingerCore === core &&
+    finger[FINGER_VERSION] === core.version &&
+    index >= finger[FINGER_FIRST]! &&
+    index <= finger[FINGER_LAST]!
+  ) {
+    // Continuing from the finger's entry: step along its leaf without a search. Leaving the
+    // leaf takes the general path below.
+    const arena = core.arena;
+    const leaf = fingerNode[FINGER_LEAF]!;
+    const end = leaf * SLOTS + arena.count[leaf]! - 1;
+    let last = finger[FINGER_LAST]!;
+    for (let slot = fingerNode[FINGER_SLOT]!; slot < end; ) {
+      if (last >= max) return undefined;
+      const first = last + 1;
+      last = arena.pivot(++slot);
+      if (!arena.isEmptyAt(slot)) {
+        const value = arena.valueInCell(leaf, arena.cellsBelow(leaf, slot - leaf * SLOTS));
+        fingerNode[FINGER_SLOT] = slot;
+        finger[FINGER_FIRST] = first;
+        finger[FINGER_LAST] = last;
+        return { first, last, value };
+      }
+    }
+  }
   seek(core, index);
   const arena = core.arena;
   let value: unknown;
@@ -147,6 +172,32 @@ export function prevEntry(core: TreeCore, index: number, min: number): Entry<unk
     // A lone root entry covers [0, 0]; the empty rest is [1, MAX_INDEX].
     if (!core.hasRootValue || index === 0 || min > 0) return undefined;
     return { first: 0, last: 0, value: core.rootValue };
+  }
+  if (
+    fingerCore === core &&
+    finger[FINGER_VERSION] === core.version &&
+    index >= finger[FINGER_FIRST]! &&
+    index <= finger[FINGER_LAST]!
+  ) {
+    // Continuing from the finger's entry: step back along its leaf without a search.
+    // Leaving the leaf takes the general path below.
+    const arena = core.arena;
+    const leaf = fingerNode[FINGER_LEAF]!;
+    const base = leaf * SLOTS;
+    let start = finger[FINGER_FIRST]!;
+    for (let slot = fingerNode[FINGER_SLOT]!; slot > base; ) {
+      if (start <= min) return undefined;
+      const last = start - 1;
+      slot--;
+      start = slot > base ? arena.pivot(slot - 1) + 1 : finger[FINGER_MIN]!;
+      if (!arena.isEmptyAt(slot)) {
+        const value = arena.valueInCell(leaf, arena.cellsBelow(leaf, slot - base));
+        fingerNode[FINGER_SLOT] = slot;
+        finger[FINGER_FIRST] = start;
+        finger[FINGER_LAST] = last;
+        return { first: start, last, value };
+      }
+    }
   }
   seek(core, index);
   const arena = core.arena;
