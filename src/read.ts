@@ -132,18 +132,34 @@ export function nextEntry(core: TreeCore, index: number, max: number): Entry<unk
     index >= finger[FINGER_FIRST]! &&
     index <= finger[FINGER_LAST]!
   ) {
-    // Continuing from the finger's entry: step along its leaf without a search. Leaving the
-    // leaf takes the general path below.
+    // Continuing from the finger's entry: step slot by slot from it, into the next leaf when
+    // this one ends, without a walk. The finger moves only when an entry is found.
     const arena = core.arena;
-    const leaf = fingerNode[FINGER_LEAF]!;
-    const end = leaf * SLOTS + arena.count[leaf]! - 1;
+    let leaf = fingerNode[FINGER_LEAF]!;
+    let slot = fingerNode[FINGER_SLOT]!;
+    let end = leaf * SLOTS + arena.count[leaf]! - 1;
     let last = finger[FINGER_LAST]!;
-    for (let slot = fingerNode[FINGER_SLOT]!; slot < end; ) {
+    let leafMin = finger[FINGER_MIN]!;
+    for (;;) {
+      // MAX_INDEX ends the tree, and max is at most that.
       if (last >= max) return undefined;
       const first = last + 1;
-      last = arena.pivot(++slot);
+      if (slot === end) {
+        leaf = core.rightNeighbour(leaf);
+        leafMin = first;
+        slot = leaf * SLOTS;
+        end = slot + arena.count[leaf]! - 1;
+      } else {
+        slot++;
+      }
+      last = arena.pivot(slot);
       if (!arena.isEmptyAt(slot)) {
         const value = arena.valueInCell(leaf, arena.cellsBelow(leaf, slot - leaf * SLOTS));
+        if (leaf !== fingerNode[FINGER_LEAF]) {
+          fingerNode[FINGER_LEAF] = leaf;
+          finger[FINGER_MIN] = leafMin;
+          finger[FINGER_MAX] = arena.pivot(end);
+        }
         fingerNode[FINGER_SLOT] = slot;
         finger[FINGER_FIRST] = first;
         finger[FINGER_LAST] = last;
@@ -179,19 +195,34 @@ export function prevEntry(core: TreeCore, index: number, min: number): Entry<unk
     index >= finger[FINGER_FIRST]! &&
     index <= finger[FINGER_LAST]!
   ) {
-    // Continuing from the finger's entry: step back along its leaf without a search.
-    // Leaving the leaf takes the general path below.
+    // Continuing from the finger's entry: step back slot by slot from it, into the previous
+    // leaf when this one ends, without a walk. The finger moves only when an entry is found.
     const arena = core.arena;
-    const leaf = fingerNode[FINGER_LEAF]!;
-    const base = leaf * SLOTS;
+    let leaf = fingerNode[FINGER_LEAF]!;
+    let slot = fingerNode[FINGER_SLOT]!;
+    let base = leaf * SLOTS;
     let start = finger[FINGER_FIRST]!;
-    for (let slot = fingerNode[FINGER_SLOT]!; slot > base; ) {
+    let leafMin = finger[FINGER_MIN]!;
+    let leafMax = finger[FINGER_MAX]!;
+    for (;;) {
+      // A leaf starting at 0 begins the tree, and min is at least that.
       if (start <= min) return undefined;
       const last = start - 1;
-      slot--;
-      start = slot > base ? arena.pivot(slot - 1) + 1 : finger[FINGER_MIN]!;
+      if (slot === base) {
+        leaf = leftLeaf(core, leaf);
+        leafMin = hopMin[0]!;
+        leafMax = last;
+        base = leaf * SLOTS;
+        slot = base + arena.count[leaf]! - 1;
+      } else {
+        slot--;
+      }
+      start = slot > base ? arena.pivot(slot - 1) + 1 : leafMin;
       if (!arena.isEmptyAt(slot)) {
         const value = arena.valueInCell(leaf, arena.cellsBelow(leaf, slot - base));
+        fingerNode[FINGER_LEAF] = leaf;
+        finger[FINGER_MIN] = leafMin;
+        finger[FINGER_MAX] = leafMax;
         fingerNode[FINGER_SLOT] = slot;
         finger[FINGER_FIRST] = start;
         finger[FINGER_LAST] = last;
