@@ -126,6 +126,47 @@ export function findEntryReverse(
  */
 export function nextEntry(core: TreeCore, index: number, max: number): Entry<unknown> | undefined {
   if (core.root < 0) return undefined;
+  if (
+    fingerCore === core &&
+    finger[FINGER_VERSION] === core.version &&
+    index >= finger[FINGER_FIRST]! &&
+    index <= finger[FINGER_LAST]!
+  ) {
+    // Continuing from the finger's entry: step slot by slot from it, into the next leaf when
+    // this one ends, without a walk. The finger moves only when an entry is found.
+    const arena = core.arena;
+    let leaf = fingerNode[FINGER_LEAF]!;
+    let slot = fingerNode[FINGER_SLOT]!;
+    let end = leaf * SLOTS + arena.count[leaf]! - 1;
+    let last = finger[FINGER_LAST]!;
+    let leafMin = finger[FINGER_MIN]!;
+    for (;;) {
+      // MAX_INDEX ends the tree, and max is at most that.
+      if (last >= max) return undefined;
+      const first = last + 1;
+      if (slot === end) {
+        leaf = core.rightNeighbour(leaf);
+        leafMin = first;
+        slot = leaf * SLOTS;
+        end = slot + arena.count[leaf]! - 1;
+      } else {
+        slot++;
+      }
+      last = arena.pivot(slot);
+      if (!arena.isEmptyAt(slot)) {
+        const value = arena.valueInCell(leaf, arena.cellsBelow(leaf, slot - leaf * SLOTS));
+        if (leaf !== fingerNode[FINGER_LEAF]) {
+          fingerNode[FINGER_LEAF] = leaf;
+          finger[FINGER_MIN] = leafMin;
+          finger[FINGER_MAX] = arena.pivot(end);
+        }
+        fingerNode[FINGER_SLOT] = slot;
+        finger[FINGER_FIRST] = first;
+        finger[FINGER_LAST] = last;
+        return { first, last, value };
+      }
+    }
+  }
   seek(core, index);
   const arena = core.arena;
   let value: unknown;
@@ -147,6 +188,47 @@ export function prevEntry(core: TreeCore, index: number, min: number): Entry<unk
     // A lone root entry covers [0, 0]; the empty rest is [1, MAX_INDEX].
     if (!core.hasRootValue || index === 0 || min > 0) return undefined;
     return { first: 0, last: 0, value: core.rootValue };
+  }
+  if (
+    fingerCore === core &&
+    finger[FINGER_VERSION] === core.version &&
+    index >= finger[FINGER_FIRST]! &&
+    index <= finger[FINGER_LAST]!
+  ) {
+    // Continuing from the finger's entry: step back slot by slot from it, into the previous
+    // leaf when this one ends, without a walk. The finger moves only when an entry is found.
+    const arena = core.arena;
+    let leaf = fingerNode[FINGER_LEAF]!;
+    let slot = fingerNode[FINGER_SLOT]!;
+    let base = leaf * SLOTS;
+    let start = finger[FINGER_FIRST]!;
+    let leafMin = finger[FINGER_MIN]!;
+    let leafMax = finger[FINGER_MAX]!;
+    for (;;) {
+      // A leaf starting at 0 begins the tree, and min is at least that.
+      if (start <= min) return undefined;
+      const last = start - 1;
+      if (slot === base) {
+        leaf = leftLeaf(core, leaf);
+        leafMin = hopMin[0]!;
+        leafMax = last;
+        base = leaf * SLOTS;
+        slot = base + arena.count[leaf]! - 1;
+      } else {
+        slot--;
+      }
+      start = slot > base ? arena.pivot(slot - 1) + 1 : leafMin;
+      if (!arena.isEmptyAt(slot)) {
+        const value = arena.valueInCell(leaf, arena.cellsBelow(leaf, slot - base));
+        fingerNode[FINGER_LEAF] = leaf;
+        finger[FINGER_MIN] = leafMin;
+        finger[FINGER_MAX] = leafMax;
+        fingerNode[FINGER_SLOT] = slot;
+        finger[FINGER_FIRST] = start;
+        finger[FINGER_LAST] = last;
+        return { first: start, last, value };
+      }
+    }
   }
   seek(core, index);
   const arena = core.arena;
@@ -249,6 +331,27 @@ function lowestBit(bits: number): number {
 /** The highest set bit's position in a nonzero 16-bit mask. */
 function highestBit(bits: number): number {
   return 31 - Math.clz32(bits);
+}
+
+/** Where `leftLeaf` leaves the minimum of the leaf it returns. */
+const hopMin = new Float64Array(1);
+
+/**
+ * The leaf before `leaf` (which must not start at 0), with its minimum in `hopMin[0]`. A
+ * leaf usually has a left sibling: then both come from the parent's rows, which the step
+ * up has just read, instead of a neighbour search and a second climb for the minimum.
+ */
+function leftLeaf(core: TreeCore, leaf: number): number {
+  const arena = core.arena;
+  const up = arena.parent[leaf]!;
+  const slot = arena.parentSlot[leaf]!;
+  if (slot > 1) {
+    hopMin[0] = arena.pivot(up * SLOTS + slot - 2) + 1;
+    return arena.childAt(up * SLOTS + slot - 1);
+  }
+  const left = core.leftNeighbour(leaf);
+  hopMin[0] = core.nodeMin(left);
+  return left;
 }
 
 /** Decodes the pivots of `leaf`, whose minimum is `min`; returns the decode's stamp. */
@@ -527,11 +630,13 @@ export class ReverseEntries implements IterableIterator<Entry<unknown>> {
   /** Moves to the leaf before this one, which does not start at 0. */
   private hop(): void {
     const core = this.core;
-    this.leaf = core.leftNeighbour(this.leaf);
-    this.leafMin = core.nodeMin(this.leaf);
-    this.bits = core.arena.occupied(this.leaf);
-    this.cell = core.arena.cellsBelow(this.leaf, SLOTS);
-    this.stamp = decodeLeaf(core, this.leaf, this.leafMin);
+    const leaf = leftLeaf(core, this.leaf);
+    const leafMin = hopMin[0]!;
+    this.leaf = leaf;
+    this.leafMin = leafMin;
+    this.bits = core.arena.occupied(leaf);
+    this.cell = core.arena.cellsBelow(leaf, SLOTS);
+    this.stamp = decodeLeaf(core, leaf, leafMin);
   }
 
   /** A tree without nodes holds at most `[0, 0]`; a later step looks again before it. */
