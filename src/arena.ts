@@ -348,6 +348,29 @@ export class NodeArena {
   }
 
   /**
+   * Makes `child` slot `at` of internal `node`, moving the children (and their gaps) from
+   * `at` on one slot right and renumbering their parent slots. The caller sets the pivots
+   * and the new child's gap. O(slots).
+   */
+  insertChild(node: number, at: number, child: number): void {
+    const n = this.count[node]!;
+    const row = this.pivotRows[node * ROW + CHILDREN]! * SLOTS;
+    const children = this.childRows;
+    const parentSlot = this.parentSlot;
+    for (let i = row + n; i > row + at; i--) {
+      const moved = children[i - 1]!;
+      children[i] = moved;
+      parentSlot[moved] = i - row;
+    }
+    if (this.withGaps) this.gaps.copyWithin(row + at + 1, row + at, row + n);
+    children[row + at] = child;
+    this.parent[child] = node;
+    parentSlot[child] = at;
+    this.mask[node] = (1 << (n + 1)) - 1;
+    this.count[node] = n + 1;
+  }
+
+  /**
    * Sets the contents of slots `0 .. n-1` of `node` from `source[from .. from+n)` and clears
    * the rest, taking or returning an overflow row as the number of non-empty slots needs.
    */

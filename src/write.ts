@@ -624,6 +624,14 @@ function rebuild(core: TreeCore, left: number, right: number): void {
       if (core.alloc) core.pushGapUp(left, contentBounds[0]!);
       break;
     }
+    if (
+      outputs === 2 &&
+      leftParent === rightParent &&
+      rightParentSlot - leftParentSlot === (left === right ? 0 : 1) &&
+      patchParent(core, leftParent, leftParentSlot, left === right)
+    ) {
+      break;
+    }
     // Build the parent level: its slots left of `left`, the new nodes, those right of `right`.
     contentCount = 0;
     copyToContent(core, leftParent * SLOTS, leftParent * SLOTS + leftParentSlot);
@@ -644,6 +652,36 @@ function rebuild(core: TreeCore, left: number, right: number): void {
     right = rightParent;
   }
   releaseDead(core);
+}
+
+/** A parent's pivots while `patchParent` edits them. */
+const parentPivots = new Float64Array(SLOTS);
+
+/**
+ * The usual end of a split or a push: the two nodes just written (`outNodes`) replace one
+ * child of `up` (a split adds the second after it) or two neighbouring ones (a push moves
+ * the boundary between them). Edits `up` in place, one pivot and at most one new child,
+ * instead of rebuilding its whole level; the result is the node the rebuild would write.
+ * Returns false, having changed nothing, when a split finds `up` full. O(slots).
+ */
+function patchParent(core: TreeCore, up: number, slot: number, split: boolean): boolean {
+  const arena = core.arena;
+  const n = arena.count[up]!;
+  if (split && n === core.innerSlots) return false;
+  arena.readPivots(up * SLOTS, up * SLOTS + n, parentPivots, 0);
+  if (split) {
+    for (let k = n; k > slot + 1; k--) parentPivots[k] = parentPivots[k - 1]!;
+    arena.insertChild(up, slot + 1, outNodes[1]!);
+  }
+  parentPivots[slot] = outPivots[0]!;
+  parentPivots[slot + 1] = outPivots[1]!;
+  arena.setPivots(up, parentPivots, 0, split ? n + 1 : n);
+  if (core.alloc) {
+    arena.setGapAt(up * SLOTS + slot, outGaps[0]!);
+    arena.setGapAt(up * SLOTS + slot + 1, outGaps[1]!);
+    core.setGapUp(up, arena.largestChildGap(up));
+  }
+  return true;
 }
 
 /** Rebalance prefers the right neighbour under the same parent, else the left one, else cousins. */
