@@ -371,6 +371,26 @@ export class NodeArena {
   }
 
   /**
+   * Takes child slot `at` out of internal `node`, moving the later children (and their
+   * gaps) one slot left and renumbering their parent slots. The caller sets the pivots and
+   * releases the child. O(slots).
+   */
+  removeChild(node: number, at: number): void {
+    const n = this.count[node]!;
+    const row = this.pivotRows[node * ROW + CHILDREN]! * SLOTS;
+    const children = this.childRows;
+    const parentSlot = this.parentSlot;
+    for (let i = row + at; i < row + n - 1; i++) {
+      const moved = children[i + 1]!;
+      children[i] = moved;
+      parentSlot[moved] = i - row;
+    }
+    if (this.withGaps) this.gaps.copyWithin(row + at, row + at + 1, row + n);
+    this.mask[node] = (1 << (n - 1)) - 1;
+    this.count[node] = n - 1;
+  }
+
+  /**
    * Sets the contents of slots `0 .. n-1` of `node` from `source[from .. from+n)` and clears
    * the rest, taking or returning an overflow row as the number of non-empty slots needs.
    */

@@ -625,10 +625,9 @@ function rebuild(core: TreeCore, left: number, right: number): void {
       break;
     }
     if (
-      outputs === 2 &&
       leftParent === rightParent &&
       rightParentSlot - leftParentSlot === (left === right ? 0 : 1) &&
-      patchParent(core, leftParent, leftParentSlot, left === right)
+      patchParent(core, leftParent, leftParentSlot, outputs, left === right ? 1 : 2)
     ) {
       break;
     }
@@ -658,27 +657,43 @@ function rebuild(core: TreeCore, left: number, right: number): void {
 const parentPivots = new Float64Array(SLOTS);
 
 /**
- * The usual end of a split or a push: the two nodes just written (`outNodes`) replace one
- * child of `up` (a split adds the second after it) or two neighbouring ones (a push moves
- * the boundary between them). Edits `up` in place, one pivot and at most one new child,
- * instead of rebuilding its whole level; the result is the node the rebuild would write.
- * Returns false, having changed nothing, when a split finds `up` full. O(slots).
+ * The usual end of a split, a push or a merge: the `outputs` nodes just written
+ * (`outNodes`) took the place of the `replaced` children of `up` from `slot` on (one or
+ * two): one more child after a split, the same children after a push moved the boundary
+ * between two, one fewer after a merge. Edits `up` in place instead of rebuilding its level, when the
+ * result is the node that rebuild would write: `up` neither overflows nor falls below its
+ * minimum. Returns false, having changed nothing, otherwise. O(slots).
  */
-function patchParent(core: TreeCore, up: number, slot: number, split: boolean): boolean {
+function patchParent(
+  core: TreeCore,
+  up: number,
+  slot: number,
+  outputs: number,
+  replaced: number,
+): boolean {
   const arena = core.arena;
   const n = arena.count[up]!;
-  if (split && n === core.innerSlots) return false;
+  const added = outputs - replaced;
+  const count = n + added;
+  if (added > 1 || count > core.innerSlots) return false;
+  if (added < 0) {
+    const root = arena.parent[up]! < 0;
+    // A root keeps two children; another node its minimum unless it ends the tree.
+    if (root ? count < 2 : count < core.innerMinSlots && core.nodeMax(up) !== MAX_INDEX)
+      return false;
+  }
   arena.readPivots(up * SLOTS, up * SLOTS + n, parentPivots, 0);
-  if (split) {
+  if (added > 0) {
     for (let k = n; k > slot + 1; k--) parentPivots[k] = parentPivots[k - 1]!;
     arena.insertChild(up, slot + 1, outNodes[1]!);
+  } else if (added < 0) {
+    for (let k = slot; k < count; k++) parentPivots[k] = parentPivots[k + 1]!;
+    arena.removeChild(up, slot + 1);
   }
-  parentPivots[slot] = outPivots[0]!;
-  parentPivots[slot + 1] = outPivots[1]!;
-  arena.setPivots(up, parentPivots, 0, split ? n + 1 : n);
+  for (let k = 0; k < outputs; k++) parentPivots[slot + k] = outPivots[k]!;
+  arena.setPivots(up, parentPivots, 0, count);
   if (core.alloc) {
-    arena.setGapAt(up * SLOTS + slot, outGaps[0]!);
-    arena.setGapAt(up * SLOTS + slot + 1, outGaps[1]!);
+    for (let k = 0; k < outputs; k++) arena.setGapAt(up * SLOTS + slot + k, outGaps[k]!);
     core.setGapUp(up, arena.largestChildGap(up));
   }
   return true;
