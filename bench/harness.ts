@@ -63,15 +63,25 @@ export function median(values: number[]): number {
 let lastGroup: string | undefined;
 
 /**
- * Measures `workload` for every implementation: `rounds` measured rounds after one warm-up
- * round, implementations in rotating order. Throws if the implementations' checksums differ.
+ * How long a round waits after its full collection before the clock starts. V8 sweeps the
+ * collected heap on background threads after `gc()` returns; with a million-entry map of
+ * every implementation alive that takes tens of milliseconds, and on a 2-core machine the
+ * sweeper then shares a core with the timed loop: a plain index loop over three arrays read
+ * 15-49 ns an entry at 1M instead of 4-6 without the wait.
  */
-export function runWorkload(
+const SETTLE_MS = 100;
+
+/**
+ * Measures `workload` for every implementation: `rounds` measured rounds after one warm-up
+ * round, implementations in rotating order, each after a full collection that has settled.
+ * Throws if the implementations' checksums differ.
+ */
+export async function runWorkload(
   workload: Workload,
   impls: readonly Impl[],
   rounds: number,
   gc: () => void,
-): Row[] {
+): Promise<Row[]> {
   if (workload.group !== lastGroup) {
     clearMapCache();
     lastGroup = workload.group;
@@ -86,6 +96,7 @@ export function runWorkload(
       const impl = impls[index]!;
       let state: unknown = workload.setup(impl);
       gc();
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
       const start = process.hrtime.bigint();
       const check = bodies[index]!(state);
       const elapsed = Number(process.hrtime.bigint() - start) / 1e6;

@@ -137,7 +137,7 @@ export async function runBench(argv: string[]): Promise<void> {
     const t0 = Date.now();
     process.stderr.write(`[${step}/${steps}] ${workload.name} ...`);
     const impls = workload.references ? [...IMPLS, ...workload.references] : IMPLS;
-    const result = runWorkload(workload, impls, rounds, gc);
+    const result = await runWorkload(workload, impls, rounds, gc);
     rows.push(...result);
     const maple = result.find((r) => r.impl === mapleImpl.name);
     process.stderr.write(
