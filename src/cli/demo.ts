@@ -71,7 +71,7 @@ export function demoCommand(argv: string[]): number {
       '(load, find, next, prev, count, dump)',
     `Result    ${n(tree.size)} mappings (ranges) at the end; tree height ${tree.height}, ` +
       `${n(arena.live)} nodes in a ${n(arena.byteLength / 1024)} KiB arena ` +
-      `(~${n(arena.byteLength / Math.max(1, tree.size))} bytes per range here; ~26 at 1M ranges)`,
+      `(~${n(arena.byteLength / Math.max(1, tree.size))} bytes per range here; ~23 at 1M ranges)`,
     `Speed     ${n((checked.ops / bestMs) * 1000)} ops/s (best of ${TIMED_RUNS} replays; ` +
       'one more replay validated the tree after every write)',
     `Kernel    ${mainVerdict.text}`,
