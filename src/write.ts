@@ -660,9 +660,9 @@ const parentPivots = new Float64Array(SLOTS);
  * The usual end of a split, a push or a merge: the `outputs` nodes just written
  * (`outNodes`) took the place of the `replaced` children of `up` from `slot` on (one or
  * two): one more child after a split, the same children after a push moved the boundary
- * between two, one fewer after a merge. Edits `up` in place instead of rebuilding its level, when the
- * result is the node that rebuild would write: `up` neither overflows nor falls below its
- * minimum. Returns false, having changed nothing, otherwise. O(slots).
+ * between two, one fewer after a merge. Edits `up` in place instead of rebuilding its
+ * level, when the result is the node that rebuild would write: `up` neither overflows nor
+ * falls below its minimum. Returns false, having changed nothing, otherwise. O(slots).
  */
 function patchParent(
   core: TreeCore,
