@@ -4,6 +4,7 @@
 
 import { SLOTS } from './arena.js';
 import type { TreeCore } from './core.js';
+import { LEAF, LEAF_MIN, SLOT, START, walked, walkedBounds } from './walk.js';
 
 /** Deepest tree: 2^53 indices in nodes of at least two children is far below this. */
 const MAX_DEPTH = 64;
@@ -14,7 +15,8 @@ const stackMin = new Float64Array(MAX_DEPTH);
 
 /**
  * Returns the first index of the lowest (or, with `reverse`, highest) run of `size` empty
- * indices lying wholly inside `[min, max]`, or -1 when there is none. The caller has checked
+ * indices lying wholly inside `[min, max]`, or -1 when there is none. When the tree has
+ * nodes and a run is found, `walked` is left on the slot holding it. The caller has checked
  * `size >= 1`, `min <= max` and `max - min >= size - 1`. Zero entries count as occupied.
  * O(log n) on an allocation tree.
  */
@@ -38,6 +40,17 @@ export function emptyArea(
   return reverse ? searchDown(core, min, max, size) : searchUp(core, min, max, size);
 }
 
+/**
+ * Leaves `walked` on the empty slot a search found, as a walk to the index it returns would:
+ * the allocation's store then starts there instead of walking down again.
+ */
+function leaveWalked(leaf: number, slot: number, start: number, leafMin: number): void {
+  walked[LEAF] = leaf;
+  walked[SLOT] = slot;
+  walkedBounds[START] = start;
+  walkedBounds[LEAF_MIN] = leafMin;
+}
+
 /** Lowest fit: depth-first from the left, skipping children whose gap is too small. */
 function searchUp(core: TreeCore, min: number, max: number, size: number): number {
   const arena = core.arena;
@@ -55,7 +68,10 @@ function searchUp(core: TreeCore, min: number, max: number, size: number): numbe
         if (arena.isEmptyAt(slot)) {
           const from = Math.max(start, min);
           const to = Math.min(last, max);
-          if (to - from + 1 >= size) return from;
+          if (to - from + 1 >= size) {
+            leaveWalked(node, slot, start, stackMin[depth]!);
+            return from;
+          }
         }
         start = last + 1;
       }
@@ -89,6 +105,7 @@ function enterForward(
   const arena = core.arena;
   const end = node * SLOTS + core.arena.count[node]! - 1;
   let slot = node * SLOTS;
+  stackMin[depth] = start;
   while (slot < end && arena.pivot(slot) < min) {
     start = arena.pivot(slot) + 1;
     slot++;
@@ -117,7 +134,10 @@ function searchDown(core: TreeCore, min: number, max: number, size: number): num
           const start = slot > base ? arena.pivot(slot - 1) + 1 : nodeMin;
           const from = Math.max(start, min);
           const to = Math.min(last, max);
-          if (to - from + 1 >= size) return to - size + 1;
+          if (to - from + 1 >= size) {
+            leaveWalked(node, slot, start, nodeMin);
+            return to - size + 1;
+          }
         }
       }
       depth--;

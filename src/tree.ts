@@ -25,7 +25,7 @@ import {
   prevEntry,
   ReverseEntries,
 } from './read.js';
-import { eraseIndex, insertRange, storeRange } from './write.js';
+import { eraseIndex, insertRange, storeAtWalked, storeRange } from './write.js';
 
 export type { Entry };
 
@@ -521,11 +521,17 @@ export class MapleTree<V = unknown> {
     return start;
   }
 
-  /** A store that an allocation call decided on, through the budget when there is one. */
+  /**
+   * A store that an allocation call decided on, through the budget when there is one. The
+   * gap search that found `[first, last]` left `walked` on its slot, so without a budget
+   * the store starts there instead of walking down again.
+   */
   private write(call: () => string, first: number, last: number, value: unknown): void {
     const core = this.core;
-    if (core.budget === null) storeRange(core, first, last, value);
-    else core.budget.storeRange(call, first, last, value, 0);
+    if (core.budget !== null) core.budget.storeRange(call, first, last, value, 0);
+    else if (core.root >= 0 && (first !== 0 || last !== MAX_INDEX))
+      storeAtWalked(core, first, last, value);
+    else storeRange(core, first, last, value);
   }
 }
 

@@ -72,6 +72,16 @@ export function storeRange(core: TreeCore, first: number, last: number, value: u
 }
 
 /**
+ * `storeRange` for a tree with nodes whose `walked` already holds the slot of `first` (a
+ * gap search has just found `[first, last]` empty there), short of `[0, MAX_INDEX]`: the
+ * store skips its walk down. Arguments are already checked; nothing here can fail.
+ */
+export function storeAtWalked(core: TreeCore, first: number, last: number, value: unknown): void {
+  core.version++;
+  storeInNodes(core, first, last, value, true);
+}
+
+/**
  * True when no index of `[first, last]` holds an entry (zero entries count), what an insert
  * needs. Leaves `walked` on the slot holding `first` when the tree has nodes. O(height).
  */
