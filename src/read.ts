@@ -3,7 +3,7 @@
 // keeps only where the last next/prev ended and the leaf an iteration decoded last.
 
 import { foundStart, SLOTS } from './arena.js';
-import { type Entry, type TreeCore, ZERO_ENTRY } from './core.js';
+import { type Entry, TreeCore, ZERO_ENTRY } from './core.js';
 import { MAX_INDEX } from './errors.js';
 import { LEAF, LEAF_MIN, SLOT, START, walked, walkedBounds, walkTo } from './walk.js';
 
@@ -438,9 +438,14 @@ function visitFrom(
  * a class dead lets V8 drop the class's hidden class, and rebuilding it deoptimizes each
  * loop over entries() or entriesReverse() (twice as slow over a run with one forced
  * collection per pass, as the bench has): keeping the newest instance keeps the class.
- * It also keeps that iterator's tree alive until the next iterator is made.
+ * An unfinished one also keeps its tree alive until the next iterator is made.
  */
 const newest: unknown[] = [null, null];
+/**
+ * What a finished iterator points at instead of its tree (it never reads a tree again), so
+ * the newest iterators keep no tree alive once their loops are over.
+ */
+const DETACHED = new TreeCore(false);
 const NEWEST_FORWARD = 0;
 const NEWEST_REVERSE = 1;
 
@@ -452,7 +457,7 @@ const NEWEST_REVERSE = 1;
 export class ForwardEntries implements IterableIterator<Entry<unknown>> {
   // Fields are declared and set in the constructor, not initialised as class fields: the
   // loops over these iterators measured ~6% faster so.
-  declare private readonly core: TreeCore;
+  declare private core: TreeCore;
   declare private readonly max: number;
   /** The first index not yet visited; past `max` once the iteration is over. */
   declare private from: number;
@@ -485,7 +490,10 @@ export class ForwardEntries implements IterableIterator<Entry<unknown>> {
 
   next(): IteratorResult<Entry<unknown>> {
     const max = this.max;
-    if (this.from > max) return { done: true, value: undefined };
+    if (this.from > max) {
+      this.core = DETACHED;
+      return { done: true, value: undefined };
+    }
     const core = this.core;
     if (core.root < 0) return this.rootEntry();
     if (this.version !== core.version) this.walk();
@@ -510,6 +518,7 @@ export class ForwardEntries implements IterableIterator<Entry<unknown>> {
       }
     }
     this.from = max + 1;
+    this.core = DETACHED;
     return { done: true, value: undefined };
   }
 
@@ -541,6 +550,7 @@ export class ForwardEntries implements IterableIterator<Entry<unknown>> {
     const entry = findEntry(this.core, this.from, this.max, true);
     if (entry === undefined) {
       this.from = this.max + 1;
+      this.core = DETACHED;
       return { done: true, value: undefined };
     }
     this.from = entry.last + 1;
@@ -551,7 +561,7 @@ export class ForwardEntries implements IterableIterator<Entry<unknown>> {
 
 /** Mirror of `ForwardEntries` for `entriesReverse()`: entries meeting `[min, start]`, descending. */
 export class ReverseEntries implements IterableIterator<Entry<unknown>> {
-  declare private readonly core: TreeCore;
+  declare private core: TreeCore;
   declare private readonly min: number;
   /** The last index not yet visited; below `min` once the iteration is over. */
   declare private from: number;
@@ -587,7 +597,10 @@ export class ReverseEntries implements IterableIterator<Entry<unknown>> {
 
   next(): IteratorResult<Entry<unknown>> {
     const min = this.min;
-    if (this.from < min) return { done: true, value: undefined };
+    if (this.from < min) {
+      this.core = DETACHED;
+      return { done: true, value: undefined };
+    }
     const core = this.core;
     if (core.root < 0) return this.rootEntry();
     if (this.version !== core.version) this.walk();
@@ -611,6 +624,7 @@ export class ReverseEntries implements IterableIterator<Entry<unknown>> {
       }
     }
     this.from = min - 1;
+    this.core = DETACHED;
     return { done: true, value: undefined };
   }
 
@@ -644,6 +658,7 @@ export class ReverseEntries implements IterableIterator<Entry<unknown>> {
     const entry = findEntryReverse(this.core, this.from, this.min);
     if (entry === undefined) {
       this.from = this.min - 1;
+      this.core = DETACHED;
       return { done: true, value: undefined };
     }
     this.from = entry.first - 1;
