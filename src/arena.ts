@@ -34,7 +34,7 @@ const slotScratch: unknown[] = new Array(SLOTS).fill(undefined);
 const pivotScratch = new Float64Array(SLOTS);
 
 /** Number of set bits in a 16-bit mask. */
-function popcount16(bits: number): number {
+export function popcount16(bits: number): number {
   bits -= (bits >>> 1) & 0x5555;
   bits = (bits & 0x3333) + ((bits >>> 2) & 0x3333);
   bits = (bits + (bits >>> 4)) & 0x0f0f;
@@ -544,28 +544,103 @@ export class NodeArena {
   }
 
   /**
-   * Rewrites the slots of leaf `node` from slot `first` on with `n` slots from the start of
-   * `pivots`/`slots`, keeping slots `0 .. first-1`. The node's first pivot (when `first > 0`)
-   * and its maximum must stay as they were, so its pivot encoding stays valid.
+   * Replaces slots `from .. to` of leaf `node` with the `k` slots in `pivots[0..k)` and
+   * `values[0..k)`, moving the later slots over in place: a node store that keeps its leaf
+   * (the result must fit in SLOTS, and the leaf's maximum must stay). Only the offsets and
+   * value cells right of `from` move; nothing is decoded. O(slots).
    */
-  setTail(node: number, first: number, pivots: Float64Array, slots: unknown[], n: number): void {
-    if (first === 0) {
-      this.setPivots(node, pivots, 0, n);
-      this.setSlots(node, slots, 0, n);
-      return;
-    }
+  spliceLeaf(
+    node: number,
+    from: number,
+    to: number,
+    pivots: Float64Array,
+    values: unknown[],
+    k: number,
+  ): void {
+    const n = this.count[node]!;
+    const shift = k - (to - from + 1);
     const rows = this.pivotRows;
     const row = node * ROW;
     const high = rows[row + HIGH]!;
-    if (high !== WIDE) {
+    if (high === WIDE) {
+      const wide = this.widePivots;
+      const w = rows[row + LOW]! * SLOTS;
+      moveWithin(wide, w + to + 1, w + n, shift);
+      for (let m = 0; m < k; m++) wide[w + from + m] = pivots[m]!;
+    } else if (from > 0 || pivots[0] === high * TWO_32 + rows[row + LOW]!) {
+      // The first pivot, which the offsets are relative to, stays.
       const base = high * TWO_32 + rows[row + LOW]!;
-      for (let i = 0; i < n; i++) rows[row + first + i] = pivots[i]! - base;
+      moveWithin(rows, row + to + 1, row + n, shift);
+      for (let m = 0; m < k; m++) rows[row + from + m] = pivots[m]! - base;
     } else {
-      const widePivots = this.widePivots;
-      const wide = rows[row + LOW]! * SLOTS + first;
-      for (let i = 0; i < n; i++) widePivots[wide + i] = pivots[i]!;
+      // A new first pivot: lay the pivots out again, letting setPivots pick the encoding.
+      this.readPivots(node * SLOTS + to + 1, node * SLOTS + n, pivotScratch, k);
+      for (let m = 0; m < k; m++) pivotScratch[m] = pivots[m]!;
+      this.setPivots(node, pivotScratch, 0, n + shift);
     }
-    this.packValues(node, first, slots, 0, n);
+    this.spliceValues(node, from, to, values, k);
+    this.count[node] = n + shift;
+  }
+
+  /**
+   * The value half of `spliceLeaf`: replaces the cells of slots `from .. to` with the
+   * defined ones of `values[0..k)`, moving the later cells (across the main and overflow
+   * rows), and updates the mask. Takes or returns the overflow row as the count needs.
+   */
+  private spliceValues(node: number, from: number, to: number, values: unknown[], k: number): void {
+    const mask = this.mask[node]!;
+    const below = (1 << from) - 1;
+    const cellFrom = popcount16(mask & below);
+    const oldEnd = cellFrom + popcount16((mask >>> from) & ((1 << (to - from + 1)) - 1));
+    const total = popcount16(mask);
+    let bits = 0;
+    let added = 0;
+    for (let m = 0; m < k; m++) {
+      if (values[m] !== undefined) {
+        bits |= 1 << (from + m);
+        added++;
+      }
+    }
+    const newEnd = cellFrom + added;
+    const newTotal = total + newEnd - oldEnd;
+    const page = this.valuePages[node >>> PAGE_BITS]!;
+    const main = (node & PAGE_MASK) * HALF;
+    let row = this.overflowOf(node);
+    if (newTotal > HALF && row < 0) {
+      row = this.allocateOverflow();
+      this.pivotRows[node * ROW + CHILDREN] = row + 1;
+    }
+    const overflow = this.overflow;
+    // Cell c lives at page[main + c] below HALF, at overflow[spill + c] from HALF on.
+    const spill = row * HALF - HALF;
+    const delta = newEnd - oldEnd;
+    if (delta > 0) {
+      for (let c = total - 1; c >= oldEnd; c--) {
+        const value = c < HALF ? page[main + c] : overflow[spill + c];
+        if (c + delta < HALF) page[main + c + delta] = value;
+        else overflow[spill + c + delta] = value;
+      }
+    } else if (delta < 0) {
+      for (let c = oldEnd; c < total; c++) {
+        const value = c < HALF ? page[main + c] : overflow[spill + c];
+        if (c + delta < HALF) page[main + c + delta] = value;
+        else overflow[spill + c + delta] = value;
+      }
+    }
+    for (let m = 0, c = cellFrom; m < k; m++) {
+      const value = values[m];
+      if (value === undefined) continue;
+      if (c < HALF) page[main + c] = value;
+      else overflow[spill + c] = value;
+      c++;
+    }
+    // Cells past the new end drop their references.
+    for (let c = newTotal; c < total; c++) {
+      if (c < HALF) page[main + c] = undefined;
+      else overflow[spill + c] = undefined;
+    }
+    if (row >= 0 && newTotal <= HALF) this.releaseOverflow(node);
+    this.mask[node] = (mask & below) | bits | ((mask >>> (to + 1)) << (from + k));
   }
 
   /** Empties every slot of `node`. */
@@ -721,4 +796,13 @@ function resized<T extends RowArray>(array: T, length: number): T {
   const next = new (array.constructor as new (length: number) => T)(length);
   next.set(array);
   return next;
+}
+
+/**
+ * Moves `array[from .. to)` by `shift` places (either way) within the array. A plain loop:
+ * `copyWithin` is a runtime call that costs more than the at most 15 moves a node needs.
+ */
+function moveWithin(array: Uint32Array | Float64Array, from: number, to: number, shift: number) {
+  if (shift > 0) for (let i = to - 1; i >= from; i--) array[i + shift] = array[i]!;
+  else if (shift < 0) for (let i = from; i < to; i++) array[i + shift] = array[i]!;
 }

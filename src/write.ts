@@ -3,7 +3,7 @@
 // spanning store); the cases that touch more than one node share one bottom-up rebuild that
 // redistributes a level's slots into new nodes and carries the change up to the parents.
 
-import { NODE_DEAD, NODE_LIVE, SLOTS } from './arena.js';
+import { NODE_DEAD, NODE_LIVE, popcount16, SLOTS } from './arena.js';
 import { type TreeCore, ZERO_ENTRY } from './core.js';
 import { MAX_INDEX } from './errors.js';
 import {
@@ -198,18 +198,14 @@ function storeWithoutRootNode(core: TreeCore, first: number, last: number, value
   core.height = 1;
 }
 
-/**
- * The leaf a write lands in, decoded once into plain arrays so that the write's reasoning
- * (widening, exact fit, what it removes, the leaf's new gap) reads no packed node data.
- */
-const leafPivots = new Float64Array(SLOTS);
-const leafSlots: unknown[] = new Array(SLOTS).fill(undefined);
+/** The slots a write puts in place of the ones it covers: left remainder, range, right remainder. */
+const runPivots = new Float64Array(3);
+const runValues: unknown[] = [undefined, undefined, undefined];
 
 /**
  * Stores into a tree that has nodes. `alreadyWalked` says the last `walkTo` was for `first`
  * already (erase has just looked the slot up), which saves a second walk. Writes that stay
- * inside one leaf are handled here on a decoded copy of it; the rest go to
- * `storeAcrossLeaves`.
+ * inside one leaf edit it in place; the rest go to `storeAcrossLeaves` or the rebuild.
  */
 function storeInNodes(
   core: TreeCore,
@@ -240,8 +236,9 @@ function storeInNodes(
   }
   let i = walked[SLOT]! - base;
   let start = walkedBounds[START]!;
-  if (value !== undefined && first === start && last === arena.pivot(base + i)) {
-    // Exact fit of a value: only this slot changes, no need to decode the leaf.
+  let end = arena.pivot(base + i);
+  if (value !== undefined && first === start && last === end) {
+    // Exact fit of a value: only this slot changes.
     const old = arena.slotAt(base + i);
     arena.replaceSlot(base + i, value);
     if (old === undefined) {
@@ -250,27 +247,23 @@ function storeInNodes(
     }
     return;
   }
-  // Decode the leaf from two slots before the write (an erase may widen over one of them);
-  // the rest is decoded only if a gap must be recomputed or the leaf is rebuilt.
-  const decoded = Math.max(0, i - 2);
-  arena.readSlots(base + decoded, base + n, leafPivots, leafSlots, decoded);
   let j = i;
-  while (leafPivots[j]! < last) j++;
+  while (end < last) end = arena.pivot(base + ++j);
 
   if (value === undefined) {
     // Widen an erase over the empty ranges next to it so empties never sit side by side.
-    if (leafSlots[i] === undefined) {
+    if (arena.isEmptyAt(base + i)) {
       first = start;
-    } else if (first === start && i > 0 && leafSlots[i - 1] === undefined) {
+    } else if (first === start && i > 0 && arena.isEmptyAt(base + i - 1)) {
       i--;
-      start = i > 0 ? leafPivots[i - 1]! + 1 : leafMin;
+      start = i > 0 ? arena.pivot(base + i - 1) + 1 : leafMin;
       first = start;
     }
-    if (leafSlots[j] === undefined) {
-      last = leafPivots[j]!;
-    } else if (last === leafPivots[j]) {
+    if (arena.isEmptyAt(base + j)) {
+      last = end;
+    } else if (last === end) {
       if (j + 1 < n) {
-        if (leafSlots[j + 1] === undefined) last = leafPivots[++j]!;
+        if (arena.isEmptyAt(base + j + 1)) last = end = arena.pivot(base + ++j);
       } else if (last < MAX_INDEX) {
         // The next leaf may start with an empty range to merge with.
         storeAcrossLeaves(core, requestedFirst, requestedLast, value);
@@ -282,68 +275,70 @@ function storeInNodes(
       return;
     }
   }
-  const end = leafPivots[j]!;
   // An empty range may end a leaf only at the right edge of the tree.
   const emptiesLeafEnd = value === undefined && last === leafMax && leafMax !== MAX_INDEX;
+  const covered = (arena.occupied(leaf) >>> i) & ((1 << (j - i + 1)) - 1);
 
   if (i === j && first === start && last === end && !emptiesLeafEnd) {
     // Exact fit: only this slot's value changes.
-    const old = leafSlots[i];
     arena.replaceSlot(base + i, value);
-    if (old !== undefined) core.size--;
+    if (covered !== 0) core.size--;
     if (value !== undefined) core.size++;
-    if (core.alloc && (old === undefined) !== (value === undefined)) {
+    if (core.alloc && (covered === 0) !== (value === undefined)) {
       core.setGapUp(leaf, arena.largestEmptyRun(leaf, leafMin));
     }
     return;
   }
 
-  // The new slots from i on: left remainder, the new range, right remainder, the rest.
-  let removed = 0;
-  // Writing over entries only (no empty range changes) leaves the leaf's largest gap as is.
-  let touchesEmpty = value === undefined;
-  for (let k = i; k <= j; k++) {
-    if (leafSlots[k] !== undefined) removed++;
-    else touchesEmpty = true;
+  // The slots that replace i .. j: left remainder, the new range, right remainder.
+  let k = 0;
+  let added = 0;
+  if (first > start) {
+    runPivots[k] = first - 1;
+    runValues[k] = arena.slotAt(base + i);
+    if (runValues[k++] !== undefined) added++;
   }
-  contentCount = 0;
-  contentBounds[0] = leafMin;
-  if (first > start) pushContent(first - 1, leafSlots[i], 0);
-  pushContent(last, value, 0);
-  if (last < end) pushContent(end, leafSlots[j], 0);
-  for (let k = j + 1; k < n; k++) pushContent(leafPivots[k]!, leafSlots[k], 0);
-  let added = value !== undefined ? 1 : 0;
-  if (first > start && leafSlots[i] !== undefined) added++;
-  if (last < end && leafSlots[j] !== undefined) added++;
+  runPivots[k] = last;
+  runValues[k++] = value;
+  if (value !== undefined) added++;
+  if (last < end) {
+    runPivots[k] = end;
+    runValues[k] = arena.slotAt(base + j);
+    if (runValues[k++] !== undefined) added++;
+  }
+  const removed = popcount16(covered);
   core.size += added - removed;
+  // Writing over entries only (no empty range changes) leaves the leaf's largest gap as is.
+  const touchesEmpty = value === undefined || removed !== j - i + 1;
 
-  const total = i + contentCount;
-  const endsEmpty = contentSlots[contentCount - 1] === undefined && leafMax !== MAX_INDEX;
+  const total = n - (j - i + 1) + k;
+  const endsEmpty = leafMax !== MAX_INDEX && j === n - 1 && runValues[k - 1] === undefined;
   if (
     total <= SLOTS &&
     (total >= core.minSlotsOf(leaf) || leaf === core.root || leafMax === MAX_INDEX) &&
     !endsEmpty
   ) {
-    // Slot store, append or node store: the leaf is rewritten in place from slot i on (its
-    // minimum and maximum stay, so its pivot encoding does too).
-    arena.setTail(leaf, i, contentPivots, contentSlots, contentCount);
-    arena.count[leaf] = total;
+    // Slot store, append or node store: the leaf keeps its minimum and maximum.
+    arena.spliceLeaf(leaf, i, j, runPivots, runValues, k);
+    clearRunValues();
     if (core.alloc && touchesEmpty) core.setGapUp(leaf, arena.largestEmptyRun(leaf, leafMin));
     return;
   }
   // Split or rebalance: the whole leaf's slots go to the rebuild.
-  if (decoded > 0) arena.readSlots(base, base + decoded, leafPivots, leafSlots, 0);
-  for (let k = contentCount - 1; k >= 0; k--) {
-    contentPivots[k + i] = contentPivots[k]!;
-    contentSlots[k + i] = contentSlots[k];
-  }
-  for (let k = 0; k < i; k++) {
-    contentPivots[k] = leafPivots[k]!;
-    contentSlots[k] = leafSlots[k];
-  }
-  contentCount = total;
-  contentGaps.fill(0, 0, total);
+  contentCount = 0;
+  contentBounds[0] = leafMin;
+  copyToContent(core, base, base + i);
+  for (let m = 0; m < k; m++) pushContent(runPivots[m]!, runValues[m], 0);
+  clearRunValues();
+  copyToContent(core, base + j + 1, base + n);
   rebuild(core, leaf, leaf);
+}
+
+/** Drops the run's references to values, so that they can be collected. */
+function clearRunValues(): void {
+  runValues[0] = undefined;
+  runValues[1] = undefined;
+  runValues[2] = undefined;
 }
 
 /**
