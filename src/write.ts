@@ -748,6 +748,11 @@ function distribute(
     outNodes[k] = node;
     outPivots[k] = contentPivots[end - 1]!;
     outGaps[k] = core.alloc ? core.maxGap(node, min) : 0;
+    if (leaf && outPivots[k] === MAX_INDEX) {
+      // The next append starts at this leaf instead of walking down.
+      core.rightLeaf = node;
+      core.rightLeafMin[0] = min;
+    }
     min = contentPivots[end - 1]! + 1;
     start = end;
   }
