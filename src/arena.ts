@@ -371,7 +371,7 @@ export class NodeArena {
       children[i] = moved;
       parentSlot[moved] = i - row;
     }
-    if (this.withGaps) this.gaps.copyWithin(row + at + 1, row + at, row + n);
+    if (this.withGaps) moveWithin(this.gaps, row + at, row + n, 1);
     children[row + at] = child;
     this.parent[child] = node;
     parentSlot[child] = at;
@@ -394,7 +394,7 @@ export class NodeArena {
       children[i] = moved;
       parentSlot[moved] = i - row;
     }
-    if (this.withGaps) this.gaps.copyWithin(row + at, row + at + 1, row + n);
+    if (this.withGaps) moveWithin(this.gaps, row + at + 1, row + n, -1);
     this.mask[node] = (1 << (n - 1)) - 1;
     this.count[node] = n - 1;
   }

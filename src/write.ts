@@ -434,10 +434,9 @@ function copyToContent(core: TreeCore, from: number, to: number): void {
   if (from >= to) return;
   const arena = core.arena;
   arena.readSlots(from, to, contentPivots, contentSlots, contentCount);
+  // Only an allocation tree's internal levels read the content's gaps (`writeNode`).
   if (core.alloc && !arena.isLeaf[from >>> 4]) {
     for (let i = from, c = contentCount; i < to; i++, c++) contentGaps[c] = arena.gapAt(i);
-  } else {
-    contentGaps.fill(0, contentCount, contentCount + to - from);
   }
   contentCount += to - from;
 }
