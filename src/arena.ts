@@ -35,9 +35,10 @@ const touchSink = new Int32Array(1);
  */
 const TOUCH_ROWS = 4096;
 
-/** Scratch for re-laying out one node's slots. */
-const slotScratch: unknown[] = new Array(SLOTS).fill(undefined);
+/** Scratch for re-laying out one node's pivots. */
 const pivotScratch = new Float64Array(SLOTS);
+/** Scratch for the one new slot content `replaceSlot` hands to `spliceValues`. */
+const slotScratch: unknown[] = [undefined];
 
 /** Number of set bits in a 16-bit mask. */
 export function popcount16(bits: number): number {
@@ -515,11 +516,10 @@ export class NodeArena {
       else this.overflow[this.overflowOf(node) * HALF + k - HALF] = value;
       return;
     }
-    // The slot turns empty or full: lay the node's values out again from this slot on.
-    const n = this.count[node]!;
-    this.readSlots(at, node * SLOTS + n, pivotScratch, slotScratch, 0);
+    // The slot turns empty or full: the later cells move over by one.
     slotScratch[0] = value;
-    this.packValues(node, bit, slotScratch, 0, n - bit);
+    this.spliceValues(node, bit, bit, slotScratch, 1);
+    slotScratch[0] = undefined;
   }
 
   /**
