@@ -312,6 +312,18 @@ export class NodeArena {
     return this.gaps[this.pivotRows[(at >>> 4) * ROW + CHILDREN]! * SLOTS + (at & 15)]!;
   }
 
+  /**
+   * The first absolute slot index from `at` up to `end` (exclusive, both in one internal
+   * node) whose child's largest gap is at least `size`, or `end` (allocation trees).
+   */
+  firstGapAtLeast(at: number, end: number, size: number): number {
+    const gaps = this.gaps;
+    // Slot `at` of the node keeps its gap at `shift + at`.
+    const shift = this.pivotRows[(at >>> 4) * ROW + CHILDREN]! * SLOTS - (at & ~15);
+    while (at < end && gaps[shift + at]! < size) at++;
+    return at;
+  }
+
   /** The largest gap among the children of internal `node` (allocation trees). */
   largestChildGap(node: number): number {
     const gaps = this.gaps;

@@ -60,36 +60,39 @@ function searchUp(core: TreeCore, min: number, max: number, size: number): numbe
   while (depth >= 0) {
     const node = stackNode[depth]!;
     const end = node * SLOTS + count[node]!;
-    let slot = stackSlot[depth]!;
+    const slot = stackSlot[depth]!;
     let start = stackStart[depth]!;
     if (isLeaf[node]) {
-      for (; slot < end && start <= max; slot++) {
-        const last = arena.pivot(slot);
-        if (arena.isEmptyAt(slot)) {
-          const from = Math.max(start, min);
-          const to = Math.min(last, max);
-          if (to - from + 1 >= size) {
-            leaveWalked(node, slot, start, stackMin[depth]!);
-            return from;
-          }
+      // Only empty slots can fit: visit them by the occupancy mask, reading each one's
+      // bounds, and stop at the first that starts past `max`.
+      const base = node * SLOTS;
+      let empty = ~arena.occupied(node) & ((1 << (end - base)) - 1) & -(1 << (slot - base));
+      while (empty !== 0) {
+        const at = base + 31 - Math.clz32(empty & -empty);
+        const first = at === slot ? start : arena.pivot(at - 1) + 1;
+        if (first > max) break;
+        const from = Math.max(first, min);
+        if (Math.min(arena.pivot(at), max) - from + 1 >= size) {
+          leaveWalked(node, at, first, stackMin[depth]!);
+          return from;
         }
-        start = last + 1;
+        empty &= empty - 1;
       }
       depth--;
       continue;
     }
-    if (slot >= end || start > max) {
+    // Skip to the first child whose recorded gap fits: only its bounds need pivots.
+    const fit = arena.firstGapAtLeast(slot, end, size);
+    if (fit > slot) start = arena.pivot(fit - 1) + 1;
+    if (fit >= end || start > max) {
       depth--;
       continue;
     }
-    // Leave the frame ready for the next child, then descend if this one may fit.
-    const last = arena.pivot(slot);
-    stackSlot[depth] = slot + 1;
-    stackStart[depth] = last + 1;
-    if (arena.gapAt(slot) >= size) {
-      depth++;
-      enterForward(core, arena.childAt(slot), start, min, depth);
-    }
+    // Leave the frame ready for the next child, then descend.
+    stackSlot[depth] = fit + 1;
+    stackStart[depth] = arena.pivot(fit) + 1;
+    depth++;
+    enterForward(core, arena.childAt(fit), start, min, depth);
   }
   return -1;
 }
