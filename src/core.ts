@@ -47,14 +47,18 @@ export class TreeCore {
    */
   budget: NodeBudget | null = null;
   /**
-   * The leaf that ends at MAX_INDEX, as the last write found it, or -1 when unknown; its
-   * minimum is `rightLeafMin[0]`. Appends land there, and starting them at that leaf skips
-   * a walk down the right edge, the longest slot scan at every level. Any write that
-   * rebuilds nodes forgets it.
+   * The leaf the last write stayed in (or the leaf ending at MAX_INDEX that a split just
+   * wrote), or -1 when unknown; its bounds are in `writeLeafBounds`. Writes cluster (appends
+   * all land in the right-edge leaf; a process maps, protects and unmaps next to what it
+   * mapped last), and a write inside this leaf starts there instead of walking down. Any
+   * write that rebuilds nodes forgets it: only a rebuild moves a leaf's bounds.
    */
-  rightLeaf = -1;
-  /** A Float64Array: V8 would box a non-Smi number stored in a field on every write. */
-  readonly rightLeafMin = new Float64Array(1);
+  writeLeaf = -1;
+  /**
+   * The write leaf's [minimum, maximum]. A Float64Array: V8 would box a non-Smi number
+   * stored in a field on every write.
+   */
+  readonly writeLeafBounds = new Float64Array(2);
 
   constructor(alloc: boolean) {
     this.alloc = alloc;
@@ -179,7 +183,7 @@ export class TreeCore {
   /** Makes this tree an exact structural copy of `source` (same kind of tree). */
   copyFrom(source: TreeCore): void {
     this.arena.copyFrom(source.arena);
-    this.rightLeaf = -1;
+    this.writeLeaf = -1;
     this.root = source.root;
     this.hasRootValue = source.hasRootValue;
     this.rootValue = source.rootValue;
@@ -192,7 +196,7 @@ export class TreeCore {
   /** Drops every node and entry. */
   reset(): void {
     this.arena.reset();
-    this.rightLeaf = -1;
+    this.writeLeaf = -1;
     this.root = -1;
     this.hasRootValue = false;
     this.rootValue = undefined;

@@ -42,12 +42,12 @@ export function walkTo(core: TreeCore, index: number): void {
 }
 
 /**
- * Like `walkTo` for an index at or after the minimum of the leaf that ends the tree
- * (`core.rightLeaf`, which must be known): searches only that leaf. O(1).
+ * Like `walkTo` for an index inside the leaf the last write stayed in (`core.writeLeaf`,
+ * which must be known): searches only that leaf. O(1).
  */
-export function walkToRightLeaf(core: TreeCore, index: number): void {
-  const leaf = core.rightLeaf;
-  const min = core.rightLeafMin[0]!;
+export function walkToWriteLeaf(core: TreeCore, index: number): void {
+  const leaf = core.writeLeaf;
+  const min = core.writeLeafBounds[0]!;
   walked[SLOT] = core.arena.findSlotFrom(leaf, index, min);
   walked[LEAF] = leaf;
   walkedBounds[START] = foundStart[0]!;

@@ -14,7 +14,7 @@ import {
   walked,
   walkedBounds,
   walkTo,
-  walkToRightLeaf,
+  walkToWriteLeaf,
 } from './walk.js';
 
 /** A level's combined slots never exceed two full nodes plus three new children. */
@@ -145,7 +145,7 @@ export function eraseIndex(core: TreeCore, index: number): unknown {
 /** `[0, MAX_INDEX]` replaces the whole tree with one slot, or empties it. */
 function storeNewRoot(core: TreeCore, value: unknown): void {
   core.arena.reset();
-  core.rightLeaf = -1;
+  core.writeLeaf = -1;
   core.hasRootValue = false;
   core.rootValue = undefined;
   if (value === undefined) {
@@ -216,8 +216,12 @@ function storeInNodes(
 ): void {
   const arena = core.arena;
   if (!alreadyWalked) {
-    if (core.rightLeaf >= 0 && first >= core.rightLeafMin[0]!) walkToRightLeaf(core, first);
-    else walkTo(core, first);
+    const bounds = core.writeLeafBounds;
+    if (core.writeLeaf >= 0 && first >= bounds[0]! && first <= bounds[1]!) {
+      walkToWriteLeaf(core, first);
+    } else {
+      walkTo(core, first);
+    }
   }
   const requestedFirst = first;
   const requestedLast = last;
@@ -230,10 +234,9 @@ function storeInNodes(
     return;
   }
   const leafMin = walkedBounds[LEAF_MIN]!;
-  if (leafMax === MAX_INDEX) {
-    core.rightLeaf = leaf;
-    core.rightLeafMin[0] = leafMin;
-  }
+  core.writeLeaf = leaf;
+  core.writeLeafBounds[0] = leafMin;
+  core.writeLeafBounds[1] = leafMax;
   let i = walked[SLOT]! - base;
   let start = walkedBounds[START]!;
   let end = arena.pivot(base + i);
@@ -545,7 +548,7 @@ function releaseDead(core: TreeCore): void {
  */
 function rebuild(core: TreeCore, left: number, right: number): void {
   const arena = core.arena;
-  core.rightLeaf = -1;
+  core.writeLeaf = -1;
   unmovedPrefix = 0;
   for (;;) {
     const leaf = arena.isLeaf[left] === 1;
@@ -749,8 +752,9 @@ function distribute(
     outGaps[k] = core.alloc ? core.maxGap(node, min) : 0;
     if (leaf && outPivots[k] === MAX_INDEX) {
       // The next append starts at this leaf instead of walking down.
-      core.rightLeaf = node;
-      core.rightLeafMin[0] = min;
+      core.writeLeaf = node;
+      core.writeLeafBounds[0] = min;
+      core.writeLeafBounds[1] = MAX_INDEX;
     }
     min = contentPivots[end - 1]! + 1;
     start = end;
