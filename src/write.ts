@@ -246,7 +246,7 @@ function storeInNodes(
     arena.replaceSlot(base + i, value);
     if (old === undefined) {
       core.size++;
-      if (core.alloc) core.pushGapUp(leaf, leafMin);
+      if (core.alloc) settleLeafGap(core, leaf, leafMin, start, end, value);
     }
     return;
   }
@@ -288,7 +288,7 @@ function storeInNodes(
     if (covered !== 0) core.size--;
     if (value !== undefined) core.size++;
     if (core.alloc && (covered === 0) !== (value === undefined)) {
-      core.setGapUp(leaf, arena.largestEmptyRun(leaf, leafMin));
+      settleLeafGap(core, leaf, leafMin, start, end, value);
     }
     return;
   }
@@ -324,7 +324,11 @@ function storeInNodes(
     // Slot store, append or node store: the leaf keeps its minimum and maximum.
     arena.spliceLeaf(leaf, i, j, runPivots, runValues, k);
     clearRunValues();
-    if (core.alloc && touchesEmpty) core.setGapUp(leaf, arena.largestEmptyRun(leaf, leafMin));
+    if (core.alloc && touchesEmpty) {
+      // An erase leaves [first, last] empty; a value covered the runs of slots i .. j.
+      if (value === undefined) settleLeafGap(core, leaf, leafMin, first, last, value);
+      else settleLeafGap(core, leaf, leafMin, start, end, value);
+    }
     return;
   }
   // Split or rebalance: the whole leaf's slots go to the rebuild.
@@ -335,6 +339,29 @@ function storeInNodes(
   clearRunValues();
   copyToContent(core, base + j + 1, base + n);
   rebuild(core, leaf, leaf);
+}
+
+/**
+ * Settles the gaps above `leaf` after an in-leaf write that changed empty ranges within
+ * `[from, to]` (allocation trees). An erase that left `[from, to]` empty makes the leaf's
+ * largest gap the larger of that range and the gap recorded for the leaf; a value stored
+ * over empty ranges that together span less than the recorded gap leaves it as it was. Only
+ * a value over what may have been the largest run rescans the leaf.
+ */
+function settleLeafGap(
+  core: TreeCore,
+  leaf: number,
+  leafMin: number,
+  from: number,
+  to: number,
+  value: unknown,
+): void {
+  const arena = core.arena;
+  const up = arena.parent[leaf]!;
+  if (up < 0) return;
+  const recorded = arena.gapAt(up * SLOTS + arena.parentSlot[leaf]!);
+  if (value === undefined) core.setGapUp(leaf, Math.max(recorded, to - from + 1));
+  else if (to - from + 1 >= recorded) core.setGapUp(leaf, arena.largestEmptyRun(leaf, leafMin));
 }
 
 /** Drops the run's references to values, so that they can be collected. */
