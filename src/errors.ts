@@ -33,14 +33,11 @@ export function checkIndex(call: string, name: string, value: unknown): asserts 
 }
 
 /** Throws EINVAL unless `first` and `last` are indices with `first <= last`. */
-export function checkRange(call: string, first: unknown, last: unknown, names = ['first', 'last']) {
-  checkIndex(call, names[0]!, first);
-  checkIndex(call, names[1]!, last);
+export function checkRange(call: string, first: unknown, last: unknown): void {
+  checkIndex(call, 'first', first);
+  checkIndex(call, 'last', last);
   if ((first as number) > (last as number)) {
-    throw new MapleTreeError(
-      'EINVAL',
-      `${call}(${first}, ${last}): ${names[0]} must be <= ${names[1]}`,
-    );
+    throw new MapleTreeError('EINVAL', `${call}(${first}, ${last}): first must be <= last`);
   }
 }
 
