@@ -578,6 +578,17 @@ export class NodeArena {
     values: unknown[],
     k: number,
   ): void {
+    this.splicePivots(node, from, to, pivots, k);
+    this.spliceValues(node, from, to, values, k);
+    this.count[node] += k - (to - from + 1);
+  }
+
+  /**
+   * The pivot half of `spliceLeaf`, for any node: replaces the pivots of slots `from .. to`
+   * with `pivots[0..k)`, moving the later ones over, without changing the node's count (the
+   * caller does). The node's maximum must stay.
+   */
+  splicePivots(node: number, from: number, to: number, pivots: Float64Array, k: number): void {
     const n = this.count[node]!;
     const shift = k - (to - from + 1);
     const rows = this.pivotRows;
@@ -599,8 +610,6 @@ export class NodeArena {
       for (let m = 0; m < k; m++) pivotScratch[m] = pivots[m]!;
       this.setPivots(node, pivotScratch, 0, n + shift);
     }
-    this.spliceValues(node, from, to, values, k);
-    this.count[node] = n + shift;
   }
 
   /**

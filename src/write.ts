@@ -687,9 +687,6 @@ function rebuild(core: TreeCore, left: number, right: number): void {
   releaseDead(core);
 }
 
-/** A parent's pivots while `patchParent` edits them. */
-const parentPivots = new Float64Array(SLOTS);
-
 /**
  * The usual end of a split, a push or a merge: the `outputs` nodes just written
  * (`outNodes`) took the place of the `replaced` children of `up` from `slot` on (one or
@@ -716,16 +713,10 @@ function patchParent(
     if (root ? count < 2 : count < core.innerMinSlots && core.nodeMax(up) !== MAX_INDEX)
       return false;
   }
-  arena.readPivots(up * SLOTS, up * SLOTS + n, parentPivots, 0);
-  if (added > 0) {
-    for (let k = n; k > slot + 1; k--) parentPivots[k] = parentPivots[k - 1]!;
-    arena.insertChild(up, slot + 1, outNodes[1]!);
-  } else if (added < 0) {
-    for (let k = slot; k < count; k++) parentPivots[k] = parentPivots[k + 1]!;
-    arena.removeChild(up, slot + 1);
-  }
-  for (let k = 0; k < outputs; k++) parentPivots[slot + k] = outPivots[k]!;
-  arena.setPivots(up, parentPivots, 0, count);
+  // The outputs end where the replaced children ended: `up` keeps its maximum.
+  arena.splicePivots(up, slot, slot + replaced - 1, outPivots, outputs);
+  if (added > 0) arena.insertChild(up, slot + 1, outNodes[1]!);
+  else if (added < 0) arena.removeChild(up, slot + 1);
   if (core.alloc) {
     for (let k = 0; k < outputs; k++) arena.setGapAt(up * SLOTS + slot + k, outGaps[k]!);
     core.setGapUp(up, arena.largestChildGap(up));
