@@ -166,3 +166,19 @@ test('appends stay right after rebuilds move the right-edge leaf (the append sho
     check();
   }
 });
+
+// read.ts, prevEntry's finger path: with the finger on the first entry of the first leaf,
+// and that leaf starting with an empty range, there is nothing before it; the step back
+// must stop at the leaf's start instead of looking for a leaf left of the first one (a
+// rewrite of the step, tried and dropped, never returned here: the shared fuzz script
+// plain-13 found it).
+test('prev from the first entry of the first leaf, which starts with a gap, finds nothing', () => {
+  const tree = new MapleTree<number>();
+  for (let i = 1; i <= 200; i++) tree.storeRange(10 * i, 10 * i + 5, i);
+  assert.ok(tree.height > 1, 'the tree needs more than one leaf');
+  assert.deepEqual(plain(tree.next(0)), { first: 10, last: 15, value: 1 });
+  assert.equal(tree.prev(12), undefined);
+  assert.deepEqual(plain(tree.next(0)), { first: 10, last: 15, value: 1 });
+  assert.equal(tree.prev(12, 3), undefined);
+  assert.deepEqual(plain(tree.prev(25)), { first: 10, last: 15, value: 1 });
+});
