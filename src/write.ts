@@ -158,6 +158,7 @@ function storeNewRoot(core: TreeCore, value: unknown): void {
   pushContent(MAX_INDEX, value, 0);
   const leaf = core.arena.allocate(true);
   writeNode(core, leaf, 0, 1);
+  clearContentSlots(1);
   core.root = leaf;
   core.height = 1;
   core.size = 1;
@@ -191,6 +192,7 @@ function storeWithoutRootNode(core: TreeCore, first: number, last: number, value
   if (last < MAX_INDEX) pushContent(MAX_INDEX, undefined, 0);
   const leaf = core.arena.allocate(true);
   writeNode(core, leaf, 0, contentCount);
+  clearContentSlots(contentCount);
   core.size = keepRoot ? 2 : 1;
   core.hasRootValue = false;
   core.rootValue = undefined;
@@ -452,6 +454,14 @@ function storeAcrossLeaves(core: TreeCore, first: number, last: number, value: u
   rebuild(core, left, right);
 }
 
+/**
+ * Drops the content buffer's references to values (and child ids) in its first `n` slots,
+ * so that module scratch keeps no value of any tree alive after a write.
+ */
+function clearContentSlots(n: number): void {
+  for (let k = 0; k < n; k++) contentSlots[k] = undefined;
+}
+
 function pushContent(pivot: number, slot: unknown, gap: number): void {
   contentPivots[contentCount] = pivot;
   contentSlots[contentCount] = slot;
@@ -577,6 +587,8 @@ function rebuild(core: TreeCore, left: number, right: number): void {
   const arena = core.arena;
   core.writeLeaf = -1;
   unmovedPrefix = 0;
+  // The most content slots any level used: cleared at the end (see clearContentSlots).
+  let written = 0;
   for (;;) {
     const leaf = arena.isLeaf[left] === 1;
     const capacity = leaf ? SLOTS : core.innerSlots;
@@ -641,6 +653,7 @@ function rebuild(core: TreeCore, left: number, right: number): void {
       }
     }
 
+    if (contentCount > written) written = contentCount;
     const outputs = distribute(core, left, right, leaf, capacity);
     unmovedPrefix = 0;
     if (right !== left && outputs === 1) markDead(core, right);
@@ -685,6 +698,7 @@ function rebuild(core: TreeCore, left: number, right: number): void {
     right = rightParent;
   }
   releaseDead(core);
+  clearContentSlots(written);
 }
 
 /**

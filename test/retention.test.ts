@@ -61,3 +61,21 @@ test('a finished iterator stays finished after its tree is gone', async () => {
   tree.storeRange(0, 2, 3);
   assert.equal(reverse.next().done, true);
 });
+
+// write.ts: a split gathers the leaf's values in module-level content buffers; once the
+// write is done they must not keep any value alive.
+test('a value that went through a split is collected once its tree is dropped', async () => {
+  const refs = ((): WeakRef<object>[] => {
+    const tree = new MapleTree<object>();
+    const values: WeakRef<object>[] = [];
+    // Sixteen ranges fill a leaf; the seventeenth splits it, gathering all of them.
+    for (let i = 0; i < 17; i++) {
+      const value = { i };
+      values.push(new WeakRef(value));
+      tree.storeRange(2 * i, 2 * i, value);
+    }
+    assert.ok(tree.height > 1, 'the stores must split the leaf');
+    return values;
+  })();
+  for (const ref of refs) assert.ok(await collected(ref), 'a value is still referenced');
+});
