@@ -20,8 +20,16 @@ export interface Entry<V> {
   value: V;
 }
 
+/** Trees made so far: the source of each tree's `id`. */
+let treesMade = 0;
+
 /** The state of one tree. Fields are read and written directly by the engine layers. */
 export class TreeCore {
+  /**
+   * A number no other tree of this program has: module state that remembers a tree (the
+   * read layer's finger) keeps this instead of a reference, so it never keeps a tree alive.
+   */
+  readonly id = ++treesMade;
   readonly arena: NodeArena;
   readonly alloc: boolean;
   /** Slots an internal node may hold: 10 in allocation trees, 16 otherwise. */

@@ -127,7 +127,7 @@ export function findEntryReverse(
 export function nextEntry(core: TreeCore, index: number, max: number): Entry<unknown> | undefined {
   if (core.root < 0) return undefined;
   if (
-    fingerCore === core &&
+    fingerTree === core.id &&
     finger[FINGER_VERSION] === core.version &&
     index >= finger[FINGER_FIRST]! &&
     index <= finger[FINGER_LAST]!
@@ -190,7 +190,7 @@ export function prevEntry(core: TreeCore, index: number, min: number): Entry<unk
     return { first: 0, last: 0, value: core.rootValue };
   }
   if (
-    fingerCore === core &&
+    fingerTree === core.id &&
     finger[FINGER_VERSION] === core.version &&
     index >= finger[FINGER_FIRST]! &&
     index <= finger[FINGER_LAST]!
@@ -250,7 +250,7 @@ export function prevEntry(core: TreeCore, index: number, min: number): Entry<unk
  * leaf with its bounds, and the entry's slot with its range. Stepping through a tree with
  * next or prev asks next for an index in that entry, or at least in that leaf: while the
  * tree is unchanged, the slot is known, or only the leaf needs a search instead of a walk
- * from the root. Keeps the last tree read this way alive until another one is.
+ * from the root.
  */
 const finger = new Float64Array(5);
 const FINGER_VERSION = 0;
@@ -265,12 +265,13 @@ const FINGER_LAST = 4;
 const fingerNode = new Int32Array(2);
 const FINGER_LEAF = 0;
 const FINGER_SLOT = 1;
-let fingerCore: TreeCore | null = null;
+/** The `id` of the finger's tree (0: none): an id, not a reference, keeps no tree alive. */
+let fingerTree = 0;
 
 /** Positions `walked` on the slot holding `index`, as `walkTo` does, through the finger. */
 function seek(core: TreeCore, index: number): void {
   if (
-    fingerCore !== core ||
+    fingerTree !== core.id ||
     finger[FINGER_VERSION] !== core.version ||
     index < finger[FINGER_MIN]! ||
     index > finger[FINGER_MAX]!
@@ -297,12 +298,12 @@ function keepFinger(core: TreeCore, last: number): void {
   finger[FINGER_FIRST] = walkedBounds[START]!;
   finger[FINGER_LAST] = last;
   if (
-    fingerCore === core &&
+    fingerTree === core.id &&
     finger[FINGER_VERSION] === core.version &&
     fingerNode[FINGER_LEAF] === leaf
   )
     return;
-  fingerCore = core;
+  fingerTree = core.id;
   finger[FINGER_VERSION] = core.version;
   fingerNode[FINGER_LEAF] = leaf;
   finger[FINGER_MIN] = walkedBounds[LEAF_MIN]!;

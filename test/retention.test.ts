@@ -79,3 +79,18 @@ test('a value that went through a split is collected once its tree is dropped', 
   })();
   for (const ref of refs) assert.ok(await collected(ref), 'a value is still referenced');
 });
+
+// read.ts: next and prev remember where the last one of them stopped (the finger); that
+// memory must not keep the tree it points into alive.
+test('a tree last stepped through with next and prev is collected once dropped', async () => {
+  const ref = ((): WeakRef<TreeCore> => {
+    const tree = new MapleTree<number>();
+    for (let i = 0; i < 100; i++) tree.storeRange(10 * i, 10 * i + 5, i);
+    let steps = 0;
+    for (let entry = tree.next(0); entry !== undefined; entry = tree.next(entry.last)) steps++;
+    assert.equal(steps, 99);
+    assert.equal(tree.prev(995)?.value, 98);
+    return new WeakRef(treeCore(tree as MapleTree<unknown>));
+  })();
+  assert.ok(await collected(ref), 'the next/prev finger still keeps the tree alive');
+});
