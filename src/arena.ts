@@ -48,6 +48,13 @@ export function popcount16(bits: number): number {
   return (bits + (bits >>> 8)) & 0x1f;
 }
 
+/**
+ * A gap entry a write left unknown instead of rescanning a leaf for the new value (see
+ * `TreeCore.maxGap`); the next gap search computes it (`TreeCore.resolveGaps`). An unknown
+ * entry's ancestors' entries are unknown too, so a known entry is exact for its subtree.
+ */
+export const UNKNOWN_GAP = -1;
+
 /** Node states: a dead node has been cut out of the tree by the current write. */
 export const NODE_FREE = 0;
 export const NODE_LIVE = 1;
@@ -324,13 +331,18 @@ export class NodeArena {
     return at;
   }
 
-  /** The largest gap among the children of internal `node` (allocation trees). */
+  /**
+   * The largest gap among the children of internal `node` (allocation trees), or
+   * UNKNOWN_GAP when one of its entries is unknown.
+   */
   largestChildGap(node: number): number {
     const gaps = this.gaps;
     const row = this.pivotRows[node * ROW + CHILDREN]! * SLOTS;
     let best = 0;
     for (let i = row, end = row + this.count[node]!; i < end; i++) {
-      if (gaps[i]! > best) best = gaps[i]!;
+      const gap = gaps[i]!;
+      if (gap > best) best = gap;
+      else if (gap === UNKNOWN_GAP) return UNKNOWN_GAP;
     }
     return best;
   }

@@ -1,8 +1,9 @@
 // Checking and picturing a tree: validate() walks every node and throws on the first broken
-// invariant (kernel-semantics §3.1); dump() prints every node. Both are O(n), read-only, and
-// meant for tests, debugging and the CLI's --validate.
+// invariant (kernel-semantics §3.1); dump() prints every node. Both are O(n) and meant for
+// tests, debugging and the CLI's --validate; neither changes the tree's contents (dump()
+// fills in the gap entries writes left unknown, which no reader can tell apart).
 
-import { NODE_LIVE, SLOTS } from './arena.js';
+import { NODE_LIVE, SLOTS, UNKNOWN_GAP } from './arena.js';
 import { type TreeCore, ZERO_ENTRY } from './core.js';
 import { describe, MAX_INDEX, MapleTreeError } from './errors.js';
 
@@ -127,7 +128,9 @@ function largestEmptyRunSlowly(core: TreeCore, node: number, min: number): numbe
 
 /**
  * Recomputes every node's largest gap from the leaves up (reverse pre-order visits children
- * before parents) and compares each internal node's gap array with it.
+ * before parents) and compares each internal node's gap array with it. An entry may be
+ * unknown (left for the next gap search) only if the node's own entry in its parent is
+ * unknown too, so that every known entry is exact for its whole subtree.
  */
 function checkGaps(core: TreeCore, visited: number[], fail: (message: string) => never): void {
   const arena = core.arena;
@@ -144,7 +147,12 @@ function checkGaps(core: TreeCore, visited: number[], fail: (message: string) =>
     for (let i = 0; i < count[node]!; i++) {
       const child = arena.childAt(base + i);
       const real = realGap.get(child)!;
-      if (arena.gapAt(base + i) !== real) {
+      if (arena.gapAt(base + i) === UNKNOWN_GAP) {
+        const up = arena.parent[node]!;
+        if (up >= 0 && arena.gapAt(up * SLOTS + arena.parentSlot[node]!) !== UNKNOWN_GAP) {
+          fail(`node ${node}: gap ${i} is unknown but the node's own gap in node ${up} is not`);
+        }
+      } else if (arena.gapAt(base + i) !== real) {
         fail(
           `node ${node}: gap ${i} is ${arena.gapAt(base + i)} but child ${child}'s largest gap is ${real}`,
         );
@@ -155,8 +163,10 @@ function checkGaps(core: TreeCore, visited: number[], fail: (message: string) =>
   }
 }
 
-/** A readable picture of the tree: one line per node, then one per slot. */
+/** A readable picture of the tree: one line per node, then one per slot, gaps exact. */
 export function dumpTree(core: TreeCore): string {
+  // Gaps left unknown are computed first: the picture shows every gap exactly.
+  if (core.alloc) core.resolveGaps();
   const kind = core.alloc ? 'alloc' : 'plain';
   const lines = [
     `maple tree (${kind}): height ${core.height}, ${core.size} entries, ${core.arena.live} nodes`,

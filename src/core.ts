@@ -2,7 +2,14 @@
 // height and the counters. Also the small structural helpers every layer needs (node bounds,
 // neighbours, gap upkeep). Owns no algorithm beyond those.
 
-import { ARANGE_MIN_SLOTS, ARANGE_SLOTS, MIN_SLOTS, NodeArena, SLOTS } from './arena.js';
+import {
+  ARANGE_MIN_SLOTS,
+  ARANGE_SLOTS,
+  MIN_SLOTS,
+  NodeArena,
+  SLOTS,
+  UNKNOWN_GAP,
+} from './arena.js';
 import type { NodeBudget } from './budget.js';
 import { MAX_INDEX } from './errors.js';
 
@@ -19,6 +26,14 @@ export interface Entry<V> {
   last: number;
   value: V;
 }
+
+/**
+ * Writes after a tree's last gap search past which a leaf's changed largest gap is left
+ * unknown instead of rescanned: a tree written to many times between searches (or never
+ * searched) defers the scans to the search that needs them, while an allocator that
+ * searches before each write keeps its gaps exact as it goes.
+ */
+const GAP_DEFER_AFTER = 16;
 
 /** Trees made so far: the source of each tree's `id`. */
 let treesMade = 0;
@@ -49,6 +64,8 @@ export class TreeCore {
   allocWrapped = false;
   /** Bumped by every write that changes the tree; cursors compare it. */
   version = 0;
+  /** `version` when a gap search last ran (allocation trees; see GAP_DEFER_AFTER). */
+  gapsSearchedAt = 0;
   /**
    * The node budget (budget.ts), or null when writes need no accounting: no `maxNodes` and
    * nothing set aside. Writers test it once and take the unaccounted path when null.
@@ -144,10 +161,16 @@ export class TreeCore {
     }
   }
 
-  /** Largest run of empty indices anywhere below `node` (allocation trees). */
+  /**
+   * Largest run of empty indices anywhere below `node` (allocation trees), or UNKNOWN_GAP: a
+   * leaf's when the tree has had more than GAP_DEFER_AFTER writes since its last gap search
+   * (the search computes it then), an internal node's when one of its entries is unknown.
+   */
   maxGap(node: number, min: number): number {
     const arena = this.arena;
-    return arena.isLeaf[node] ? arena.largestEmptyRun(node, min) : arena.largestChildGap(node);
+    if (!arena.isLeaf[node]) return arena.largestChildGap(node);
+    if (this.version - this.gapsSearchedAt > GAP_DEFER_AFTER) return UNKNOWN_GAP;
+    return arena.largestEmptyRun(node, min);
   }
 
   /**
@@ -159,15 +182,20 @@ export class TreeCore {
   }
 
   /**
-   * Like `pushGapUp`, with `node`'s largest gap already known to be `gap`. A parent's own
-   * largest gap is rescanned only when the child entry that changed was that largest gap
-   * and shrank; a gap that grows past it, or a change below it, is settled without a scan.
+   * Like `pushGapUp`, with `node`'s largest gap already known to be `gap` (or UNKNOWN_GAP).
+   * A parent's own largest gap is rescanned only when the child entry that changed was that
+   * largest gap and shrank; a gap that grows past it, or a change below it, is settled
+   * without a scan. Stops below an ancestor whose entry is unknown: it is computed later.
    */
   setGapUp(node: number, gap: number): void {
     const arena = this.arena;
     const { parent, parentSlot } = arena;
     let at = node;
     for (;;) {
+      if (gap === UNKNOWN_GAP) {
+        this.markGapUnknown(at);
+        return;
+      }
       const up = parent[at]!;
       if (up < 0) return;
       const index = up * SLOTS + parentSlot[at]!;
@@ -178,6 +206,7 @@ export class TreeCore {
       if (grand < 0) return;
       // What the grandparent holds for `up`: the largest of up's child gaps before this write.
       const recorded = arena.gapAt(grand * SLOTS + parentSlot[up]!);
+      if (recorded === UNKNOWN_GAP) return;
       if (gap < recorded) {
         if (old < recorded) return;
         gap = arena.largestChildGap(up);
@@ -186,6 +215,53 @@ export class TreeCore {
       }
       at = up;
     }
+  }
+
+  /**
+   * Records that `node`'s largest gap is not known: in its parent's entry and in each
+   * ancestor's above it, up to one that is unknown already. O(height), O(1) once the path
+   * is marked.
+   */
+  markGapUnknown(node: number): void {
+    const arena = this.arena;
+    const { parent, parentSlot } = arena;
+    for (let at = node, up = parent[at]!; up >= 0; at = up, up = parent[at]!) {
+      const index = up * SLOTS + parentSlot[at]!;
+      if (arena.gapAt(index) === UNKNOWN_GAP) return;
+      arena.setGapAt(index, UNKNOWN_GAP);
+    }
+  }
+
+  /**
+   * Computes every gap entry left unknown (allocation trees), so that a gap search or a dump
+   * sees exact gaps, and notes the search for GAP_DEFER_AFTER. The unknown entries form
+   * paths from the root down, so only those paths' nodes are visited.
+   */
+  resolveGaps(): void {
+    this.gapsSearchedAt = this.version;
+    const root = this.root;
+    if (root < 0 || this.arena.isLeaf[root] === 1) return;
+    if (this.arena.largestChildGap(root) === UNKNOWN_GAP) this.resolveNode(root, 0);
+  }
+
+  /** `resolveGaps` below internal `node` (covering from `min`); returns its largest gap. */
+  private resolveNode(node: number, min: number): number {
+    const arena = this.arena;
+    const base = node * SLOTS;
+    let best = 0;
+    for (let i = base, end = base + arena.count[node]!; i < end; i++) {
+      let gap = arena.gapAt(i);
+      if (gap === UNKNOWN_GAP) {
+        const child = arena.childAt(i);
+        const start = i > base ? arena.pivot(i - 1) + 1 : min;
+        gap = arena.isLeaf[child]
+          ? arena.largestEmptyRun(child, start)
+          : this.resolveNode(child, start);
+        arena.setGapAt(i, gap);
+      }
+      if (gap > best) best = gap;
+    }
+    return best;
   }
 
   /** Makes this tree an exact structural copy of `source` (same kind of tree). */

@@ -37,6 +37,7 @@ export function emptyArea(
   }
   // Internal nodes of a plain tree keep no gaps, so only a lone leaf can be searched.
   if (!core.alloc && core.height > 1) return -1;
+  if (core.alloc) core.resolveGaps();
   return reverse ? searchDown(core, min, max, size) : searchUp(core, min, max, size);
 }
 

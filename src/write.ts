@@ -3,7 +3,7 @@
 // spanning store); the cases that touch more than one node share one bottom-up rebuild that
 // redistributes a level's slots into new nodes and carries the change up to the parents.
 
-import { NODE_DEAD, NODE_LIVE, popcount16, SLOTS } from './arena.js';
+import { NODE_DEAD, NODE_LIVE, popcount16, SLOTS, UNKNOWN_GAP } from './arena.js';
 import { type TreeCore, ZERO_ENTRY } from './core.js';
 import { MAX_INDEX } from './errors.js';
 import {
@@ -348,7 +348,8 @@ function storeInNodes(
  * `[from, to]` (allocation trees). An erase that left `[from, to]` empty makes the leaf's
  * largest gap the larger of that range and the gap recorded for the leaf; a value stored
  * over empty ranges that together span less than the recorded gap leaves it as it was. Only
- * a value over what may have been the largest run rescans the leaf.
+ * a value over what may have been the largest run rescans the leaf (or leaves its gap
+ * unknown, see `TreeCore.maxGap`). A gap already unknown stays so.
  */
 function settleLeafGap(
   core: TreeCore,
@@ -362,8 +363,9 @@ function settleLeafGap(
   const up = arena.parent[leaf]!;
   if (up < 0) return;
   const recorded = arena.gapAt(up * SLOTS + arena.parentSlot[leaf]!);
+  if (recorded === UNKNOWN_GAP) return;
   if (value === undefined) core.setGapUp(leaf, Math.max(recorded, to - from + 1));
-  else if (to - from + 1 >= recorded) core.setGapUp(leaf, arena.largestEmptyRun(leaf, leafMin));
+  else if (to - from + 1 >= recorded) core.pushGapUp(leaf, leafMin);
 }
 
 /** Drops the run's references to values, so that they can be collected. */
