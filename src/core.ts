@@ -64,7 +64,7 @@ export class TreeCore {
   allocWrapped = false;
   /** Bumped by every write that changes the tree; cursors compare it. */
   version = 0;
-  /** `version` when a gap search last ran (allocation trees; see GAP_DEFER_AFTER). */
+  /** `version` when gaps were last resolved, by a gap search or a dump (see GAP_DEFER_AFTER). */
   gapsSearchedAt = 0;
   /**
    * The node budget (budget.ts), or null when writes need no accounting: no `maxNodes` and
