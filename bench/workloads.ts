@@ -341,7 +341,6 @@ export function makeWorkloads(options: WorkloadOptions, traces: Trace[] | undefi
       body: reverseBody,
       group: `built-${n}`,
       references: [floorImpl],
-      note: 'reverse iteration: maple-tree through entriesReverse() (one Entry object per range)',
     });
     add<EraseState>({
       id: 'random-erase',

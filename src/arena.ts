@@ -13,6 +13,8 @@ export const ARANGE_MIN_SLOTS = 5;
 
 /** Slot contents a node keeps in its main row of values; more go to an overflow row. */
 const HALF = 8;
+/** The cells of a leaf's main value row (see `NodeArena.valuePage`). */
+export const MAIN_CELLS = HALF;
 /**
  * Value rows live in pages of 2^13 nodes (64 Ki cells, 512 KiB), so that growing a large
  * arena adds a page instead of copying every value cell one by one (typed arrays copy with
@@ -289,6 +291,37 @@ export class NodeArena {
         out[o] = widePivots[i]!;
       }
     }
+  }
+
+  /**
+   * The first pivot of `node` when its other pivots are 32-bit offsets from it (nearly every
+   * node), or -1 for a wide node. Slot `k`'s offset is `pivotRows[offsetRow(node) + k]`: a
+   * reader that visits many slots takes pivots straight from the row, without decoding the
+   * node into a buffer first.
+   */
+  offsetBase(node: number): number {
+    const row = node * ROW;
+    const high = this.pivotRows[row + HIGH]!;
+    return high === WIDE ? -1 : high * TWO_32 + this.pivotRows[row + LOW]!;
+  }
+
+  /** Where `node`'s pivot offsets start in `pivotRows` (see `offsetBase`). */
+  offsetRow(node: number): number {
+    return node * ROW;
+  }
+
+  /**
+   * The page holding leaf `node`'s main row of value cells: cell `c` below `MAIN_CELLS` is
+   * `valuePage(node)[firstCell(node) + c]`; later cells are in the overflow row
+   * (`valueInCell` reads either).
+   */
+  valuePage(node: number): unknown[] {
+    return this.valuePages[node >>> PAGE_BITS]!;
+  }
+
+  /** See `valuePage`. */
+  firstCell(node: number): number {
+    return (node & PAGE_MASK) * HALF;
   }
 
   /** Bit `i` set when slot `i` of `node` holds something (the node's `mask`). */

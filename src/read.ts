@@ -2,7 +2,7 @@
 // slots and leaves that find, next, prev and iteration are made of. Never changes the tree;
 // keeps only where the last next/prev ended and the leaf an iteration decoded last.
 
-import { foundStart, SLOTS } from './arena.js';
+import { foundStart, MAIN_CELLS, SLOTS } from './arena.js';
 import { type Entry, TreeCore, ZERO_ENTRY } from './core.js';
 import { MAX_INDEX } from './errors.js';
 import { LEAF, LEAF_MIN, SLOT, START, walked, walkedBounds, walkTo } from './walk.js';
@@ -393,6 +393,12 @@ export function forEachEntry(
 /**
  * One pass of `forEachEntry` from `start`: returns where the next pass starts when the
  * callback changed the tree, or a value past `max` when the pass reached the end.
+ *
+ * A leaf that ends below `max` and keeps its pivots as offsets (every leaf but the last
+ * one visited, in practice) is read straight from its pivot row: no decode into the shared
+ * buffer, no bounds test per entry, and nothing to check after the callback but the tree's
+ * version (forEach over 1M ranges: 12.6 -> 7.6 ns an entry). The last leaf and wide leaves
+ * go through the decode buffer.
  */
 function visitFrom(
   core: TreeCore,
@@ -408,29 +414,134 @@ function visitFrom(
   const at = walked[SLOT]! - leaf * SLOTS;
   let bits = (arena.occupied(leaf) >>> at) << at;
   let cell = arena.cellsBelow(leaf, at);
-  let stamp = decodeLeaf(core, leaf, leafMin);
+  // Nothing but a write by the callback (which ends the pass) replaces these arrays.
+  const offsets = arena.pivotRows;
+  const counts = arena.count;
   for (;;) {
-    // Visit the occupied slots left in this leaf, then hop to the next leaf.
-    for (; bits !== 0; bits &= bits - 1) {
-      const k = lowestBit(bits);
-      const first = leafPivots[k]! + 1;
-      if (first > max) return max + 1;
-      const last = leafPivots[k + 1]!;
-      const value = arena.valueInCell(leaf, cell++);
-      if (!isZero(value)) {
-        callback(value, first, last);
-        if (core.version !== version) return last < max ? last + 1 : max + 1;
-        if (decodeStamp[0] !== stamp) stamp = decodeLeaf(core, leaf, leafMin);
+    const n = counts[leaf]!;
+    const base = arena.offsetBase(leaf);
+    const row = arena.offsetRow(leaf);
+    let leafMax = base + offsets[row + n - 1]!;
+    if (base >= 0 && leafMax < max) {
+      const page = arena.valuePage(leaf);
+      const cells = arena.firstCell(leaf);
+      for (; bits !== 0; bits &= bits - 1) {
+        const k = lowestBit(bits);
+        const value = cell < MAIN_CELLS ? page[cells + cell++] : arena.valueInCell(leaf, cell++);
+        if (isZero(value)) continue;
+        const last = base + offsets[row + k]!;
+        callback(value, k === 0 ? leafMin : base + offsets[row + k - 1]! + 1, last);
+        if (core.version !== version) return last + 1;
       }
-      if (last >= max) return max + 1;
+    } else {
+      let stamp = decodeLeaf(core, leaf, leafMin);
+      for (; bits !== 0; bits &= bits - 1) {
+        const k = lowestBit(bits);
+        const first = leafPivots[k]! + 1;
+        if (first > max) return max + 1;
+        const last = leafPivots[k + 1]!;
+        const value = arena.valueInCell(leaf, cell++);
+        if (!isZero(value)) {
+          callback(value, first, last);
+          if (core.version !== version) return last < max ? last + 1 : max + 1;
+          if (decodeStamp[0] !== stamp) stamp = decodeLeaf(core, leaf, leafMin);
+        }
+        if (last >= max) return max + 1;
+      }
+      leafMax = leafPivots[n]!;
+      if (leafMax >= max) return max + 1;
     }
-    const leafMax = leafPivots[arena.count[leaf]!]!;
-    if (leafMax >= max) return max + 1;
     leaf = core.rightNeighbour(leaf);
     leafMin = leafMax + 1;
     bits = arena.occupied(leaf);
     cell = 0;
-    stamp = decodeLeaf(core, leaf, leafMin);
+  }
+}
+
+/**
+ * Calls `callback` for every entry meeting `[min, start]` in descending order, skipping
+ * ZERO_ENTRY: `forEachEntry` backwards, with the same restart after a change by the callback
+ * (before the entry just visited).
+ */
+export function forEachEntryReverse(
+  core: TreeCore,
+  start: number,
+  min: number,
+  callback: (value: unknown, first: number, last: number) => void,
+): void {
+  let from = start;
+  while (from >= min) {
+    const version = core.version;
+    if (core.root < 0) {
+      // A tree without nodes holds at most [0, 0].
+      const value = core.rootValue;
+      if (core.hasRootValue && min === 0 && !isZero(value)) callback(value, 0, 0);
+      return;
+    }
+    from = visitBackFrom(core, from, min, callback, version);
+  }
+}
+
+/**
+ * One pass of `forEachEntryReverse` from `start` down: returns where the next pass starts
+ * when the callback changed the tree, or a value below `min` when the pass reached the end.
+ * A leaf that starts above `min` and keeps its pivots as offsets is read straight from its
+ * row, as in `visitFrom`.
+ */
+function visitBackFrom(
+  core: TreeCore,
+  start: number,
+  min: number,
+  callback: (value: unknown, first: number, last: number) => void,
+  version: number,
+): number {
+  const arena = core.arena;
+  walkTo(core, start);
+  let leaf = walked[LEAF]!;
+  let leafMin = walkedBounds[LEAF_MIN]!;
+  const through = walked[SLOT]! - leaf * SLOTS + 1;
+  let bits = arena.occupied(leaf) & ((1 << through) - 1);
+  // The cell just past the next value to visit.
+  let cell = arena.cellsBelow(leaf, through);
+  // Nothing but a write by the callback (which ends the pass) replaces this array.
+  const offsets = arena.pivotRows;
+  for (;;) {
+    const base = arena.offsetBase(leaf);
+    if (base >= 0 && leafMin > min) {
+      const row = arena.offsetRow(leaf);
+      const page = arena.valuePage(leaf);
+      const cells = arena.firstCell(leaf);
+      while (bits !== 0) {
+        const k = highestBit(bits);
+        bits ^= 1 << k;
+        const value = --cell < MAIN_CELLS ? page[cells + cell] : arena.valueInCell(leaf, cell);
+        if (isZero(value)) continue;
+        const first = k === 0 ? leafMin : base + offsets[row + k - 1]! + 1;
+        callback(value, first, base + offsets[row + k]!);
+        if (core.version !== version) return first - 1;
+      }
+    } else {
+      let stamp = decodeLeaf(core, leaf, leafMin);
+      while (bits !== 0) {
+        const k = highestBit(bits);
+        bits ^= 1 << k;
+        const last = leafPivots[k + 1]!;
+        if (last < min) return min - 1;
+        const first = leafPivots[k]! + 1;
+        const value = arena.valueInCell(leaf, --cell);
+        if (!isZero(value)) {
+          callback(value, first, last);
+          if (core.version !== version) return first > min ? first - 1 : min - 1;
+          if (decodeStamp[0] !== stamp) stamp = decodeLeaf(core, leaf, leafMin);
+        }
+        if (first <= min) return min - 1;
+      }
+      if (leafMin <= min) return min - 1;
+    }
+    leaf = leftLeaf(core, leaf);
+    leafMin = hopMin[0]!;
+    bits = arena.occupied(leaf);
+    cell = arena.cellsBelow(leaf, SLOTS);
   }
 }
 

@@ -20,6 +20,7 @@ import {
   ForwardEntries,
   findEntry,
   forEachEntry,
+  forEachEntryReverse,
   loadValue,
   nextEntry,
   prevEntry,
@@ -341,6 +342,34 @@ export class MapleTree<V = unknown> {
       this.core,
       start,
       max,
+      callback as (value: unknown, first: number, last: number) => void,
+    );
+  }
+
+  /**
+   * Calls `callback(value, first, last)` for every entry meeting `[min, start]` in descending
+   * order, without allocating per entry: `forEach` backwards, as `entriesReverse` is
+   * `entries` backwards (the kernel's mas_for_each_rev). O(1) amortised per entry after one
+   * walk. The callback must not change the tree.
+   * @throws MapleTreeError EINVAL for bad indices or a callback that is not a function.
+   */
+  forEachReverse(
+    callback: (value: V, first: number, last: number) => void,
+    start: number = MAX_INDEX,
+    min = 0,
+  ): void {
+    if (typeof callback !== 'function') {
+      throw new MapleTreeError(
+        'EINVAL',
+        `forEachReverse(${describe(callback)}): callback must be a function`,
+      );
+    }
+    checkIndex('forEachReverse', 'start', start);
+    checkIndex('forEachReverse', 'min', min);
+    forEachEntryReverse(
+      this.core,
+      start,
+      min,
       callback as (value: unknown, first: number, last: number) => void,
     );
   }

@@ -156,6 +156,14 @@ const INDEX_CALLS: IndexArgs[] = [
     ],
   },
   {
+    call: 'forEachReverse',
+    args: [() => {}, 100, 7],
+    positions: [
+      [1, true],
+      [2, true],
+    ],
+  },
+  {
     call: 'allocRange',
     args: [2, 'v', 0, 100_000],
     positions: [
@@ -757,9 +765,28 @@ describe('entries, entriesReverse, [Symbol.iterator], forEach', () => {
     assert.deepEqual(seen, all.slice(1, 3));
   });
 
-  test('forEach refuses a callback that is not a function', () => {
-    for (const cb of [undefined, null, 5, 'f', {}, []]) {
-      expectError(tree, 'forEach', 'EINVAL', () => loose(tree).forEach!(cb), ` with ${show(cb)}`);
+  test('forEachReverse passes value, first, last for the entries meeting [min, start], descending', () => {
+    const seen: unknown[] = [];
+    tree.forEachReverse((value, first, last) => {
+      seen.push({ first, last, value });
+    });
+    assert.deepEqual(seen, [...all].reverse());
+    seen.length = 0;
+    tree.forEachReverse(
+      (value, first, last) => {
+        seen.push({ first, last, value });
+      },
+      50,
+      15,
+    );
+    assert.deepEqual(seen, all.slice(1, 3).reverse());
+  });
+
+  test('forEach and forEachReverse refuse a callback that is not a function', () => {
+    for (const call of ['forEach', 'forEachReverse'] as const) {
+      for (const cb of [undefined, null, 5, 'f', {}, []]) {
+        expectError(tree, call, 'EINVAL', () => loose(tree)[call]!(cb), ` with ${show(cb)}`);
+      }
     }
   });
 
@@ -849,12 +876,28 @@ describe('entries, entriesReverse, [Symbol.iterator], forEach', () => {
       seen.push({ first, last, value });
     });
     assert.deepEqual(seen, want);
+    seen.length = 0;
+    t.forEachReverse((value, first, last) => {
+      seen.push({ first, last, value });
+    });
+    assert.deepEqual(seen, [...want].reverse());
     // Bounds inside a full leaf and inside a wide range.
     const lo = 37;
     const hi = 150 * 2 ** 40 + 5;
     const inside = want.filter((e) => e.last >= lo && e.first <= hi);
     assert.deepEqual(list(t.entries(lo, hi)), inside);
     assert.deepEqual(list(t.entriesReverse(hi, lo)), [...inside].reverse());
+    for (const call of ['forEach', 'forEachReverse'] as const) {
+      seen.length = 0;
+      t[call](
+        (value, first, last) => {
+          seen.push({ first, last, value });
+        },
+        call === 'forEach' ? lo : hi,
+        call === 'forEach' ? hi : lo,
+      );
+      assert.deepEqual(seen, call === 'forEach' ? inside : [...inside].reverse(), call);
+    }
   });
 
   test('iterations interleaved over several trees each keep their own place', () => {
@@ -910,6 +953,9 @@ describe('entries, entriesReverse, [Symbol.iterator], forEach', () => {
     assert.deepEqual([...empty.entriesReverse()], []);
     assert.deepEqual([...empty], []);
     empty.forEach(() => {
+      assert.fail('called');
+    });
+    empty.forEachReverse(() => {
       assert.fail('called');
     });
   });
@@ -1190,7 +1236,7 @@ describe('ZERO_ENTRY', () => {
     tree.validate();
   });
 
-  test('reads as undefined through load and is skipped by find, entries and forEach', () => {
+  test('reads as undefined through load and is skipped by find, entries, forEach and forEachReverse', () => {
     const tree = new MapleTree<unknown>();
     tree.storeRange(5, 9, ZERO_ENTRY);
     tree.storeRange(20, 29, 'a');
@@ -1200,11 +1246,13 @@ describe('ZERO_ENTRY', () => {
     assert.deepEqual(list(tree), [{ first: 20, last: 29, value: 'a' }]);
     assert.deepEqual(list(tree.entriesReverse()), [{ first: 20, last: 29, value: 'a' }]);
     let calls = 0;
-    tree.forEach((value) => {
+    const visit = (value: unknown) => {
       calls++;
       assert.equal(value, 'a');
-    });
-    assert.equal(calls, 1);
+    };
+    tree.forEach(visit);
+    tree.forEachReverse(visit);
+    assert.equal(calls, 2);
   });
 
   test('is returned as it is by next, prev and erase', () => {

@@ -20,6 +20,7 @@ export type Op =
   | readonly ['entries', number, number]
   | readonly ['entriesReverse', number, number]
   | readonly ['forEach', number, number]
+  | readonly ['forEachReverse', number, number]
   | readonly ['allocRange', number, unknown, number, number]
   | readonly ['allocRangeRev', number, unknown, number, number]
   | readonly ['clear']
@@ -98,7 +99,8 @@ export function showOp(op: Op): string {
     case 'entriesReverse':
       return `[...tree.${op[0]}(${op.slice(1).map(showValue).join(', ')})];`;
     case 'forEach':
-      return `tree.forEach(cb, ${showValue(op[1])}, ${showValue(op[2])});`;
+    case 'forEachReverse':
+      return `tree.${op[0]}(cb, ${showValue(op[1])}, ${showValue(op[2])});`;
     default:
       return `tree.${op[0]}(${op.slice(1).map(showValue).join(', ')});`;
   }
@@ -304,11 +306,15 @@ function applyOp(
       expected = { ok: model.entriesReverse(op[1], op[2]).map(plain) };
       actual = attempt(() => [...tree.entriesReverse(op[1], op[2])].map(plain));
       break;
-    case 'forEach': {
-      expected = { ok: model.entries(op[1], op[2]).map(plain) };
+    case 'forEach':
+    case 'forEachReverse': {
+      const reverse = op[0] === 'forEachReverse';
+      expected = {
+        ok: (reverse ? model.entriesReverse(op[1], op[2]) : model.entries(op[1], op[2])).map(plain),
+      };
       actual = attempt(() => {
         const seen: unknown[] = [];
-        tree.forEach(
+        tree[op[0]](
           (value, first, last) => {
             seen.push({ first, last, value });
           },

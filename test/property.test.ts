@@ -134,6 +134,7 @@ function opArb(u: Universe, alloc: boolean): fc.Arbitrary<Op> {
     { weight: 1, arbitrary: range.map(([s, m]): Op => ['entries', s, m]) },
     { weight: 1, arbitrary: range.map(([m, s]): Op => ['entriesReverse', s, m]) },
     { weight: 1, arbitrary: range.map(([s, m]): Op => ['forEach', s, m]) },
+    { weight: 1, arbitrary: range.map(([s, m]): Op => ['forEachReverse', m, s]) },
     { weight: u.bulkWeight, arbitrary: bulkArb(u) },
     {
       weight: 2,

@@ -3,9 +3,9 @@
 // reads of a second tree and switches to walking the second tree between the steps (so the
 // finger is reused, moved, made stale and taken by the other tree: a fixed tree, a clone, or
 // a twin built by as many writes); entries()/entriesReverse() with writes and other reads
-// and iterations between the steps (the shared leaf decode buffer); forEach/entries/
-// entriesReverse over the whole tree and over random windows, with reads of both trees
-// inside forEach's callback.
+// and iterations between the steps (the shared leaf decode buffer); forEach/forEachReverse/
+// entries/entriesReverse over the whole tree and over random windows, with reads of both
+// trees inside the forEach callbacks.
 // Trees are sparse or dense (ranges [3i, 3i + w] one after another, so full leaves hold more
 // than eight values, the arena's overflow rows), over 0..5000 or over 0..2^40 with indices
 // clustered 2^38 apart (pivots far above 32 bits). MAPLE_PROPERTY_RUNS=n overrides every
@@ -219,7 +219,7 @@ function checkPartialIteration(
   }
 }
 
-/** forEach, entries, entriesReverse and the iterator over everything; validate; size. */
+/** forEach(Reverse), entries(Reverse) and the iterator over everything; validate; size. */
 function checkWhole(pair: Pair, what: string): void {
   const { tree, model } = pair;
   tree.validate();
@@ -230,6 +230,11 @@ function checkWhole(pair: Pair, what: string): void {
     seen.push({ first, last, value });
   });
   assert.deepEqual(seen, want, `${what}: forEach()`);
+  seen.length = 0;
+  tree.forEachReverse((value, first, last) => {
+    seen.push({ first, last, value });
+  });
+  assert.deepEqual(seen, want.slice().reverse(), `${what}: forEachReverse()`);
   assert.deepEqual([...tree.entries()].map(plain), want, `${what}: entries()`);
   assert.deepEqual([...tree].map(plain), want, `${what}: [...tree]`);
   assert.deepEqual(
@@ -550,7 +555,7 @@ describe('read paths against the model', () => {
         );
       });
 
-      test('forEach/entries/entriesReverse over the whole tree and random windows', (t) => {
+      test('forEach/forEachReverse/entries/entriesReverse over the whole tree and random windows', (t) => {
         check(
           t,
           layout,
@@ -579,6 +584,25 @@ describe('read paths against the model', () => {
                 end,
               );
               assert.deepEqual(seen, want, `window ${w}: forEach(cb, ${start}, ${end})`);
+              const back: unknown[] = [];
+              tree.forEachReverse(
+                (value, first, last) => {
+                  back.push({ first, last, value });
+                  if (nested === 0 || back.length % nested !== 0) return;
+                  const what = `inside forEachReverse(cb, ${end}, ${start}) at [${first}, ${last}]`;
+                  checkPrev(pair, last, 0, what);
+                  checkNext(other, first, MAX_INDEX, `${what}, other tree`);
+                  checkPartialIteration(other, true, last, 3, `${what}, other tree`);
+                  checkPartialIteration(pair, false, first, 2, what);
+                },
+                end,
+                start,
+              );
+              assert.deepEqual(
+                back,
+                model.entriesReverse(end, start).map(plain),
+                `window ${w}: forEachReverse(cb, ${end}, ${start})`,
+              );
               assert.deepEqual(
                 [...tree.entries(start, end)].map(plain),
                 want,

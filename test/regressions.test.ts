@@ -115,6 +115,29 @@ test('forEach survives a callback that writes on every entry (it used to recurse
   tree.validate();
 });
 
+test('forEachReverse continues before the entry whose callback wrote, as forEach continues after it', () => {
+  const tree = new MapleTree<number>();
+  const n = 5_000;
+  for (let i = 0; i < n; i++) tree.storeRange(10 * i, 10 * i + 5, i);
+  const seen: number[] = [];
+  tree.forEachReverse((value, first) => {
+    seen.push(first);
+    // Every visit rewrites its entry; entry i (i a multiple of 7) also erases entry i - 1,
+    // which the iteration has not reached yet and so must never visit.
+    tree.storeRange(first, first + 5, value + 1);
+    if (value % 7 === 0 && value > 0) tree.erase(first - 10);
+  });
+  const kept: number[] = [];
+  for (let i = n - 1; i >= 0; i--) if ((i + 1) % 7 !== 0) kept.push(i);
+  assert.deepEqual(
+    seen,
+    kept.map((i) => 10 * i),
+  );
+  for (const i of kept) assert.equal(tree.load(10 * i), i + 1);
+  assert.equal(tree.size, kept.length);
+  tree.validate();
+});
+
 test('forEach on a root-pointer tree continues after a write made by the callback', () => {
   const tree = new MapleTree<string>();
   tree.store(0, 'a');

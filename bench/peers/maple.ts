@@ -40,7 +40,7 @@ class MapleRangeMap implements RangeMap {
   }
 
   forEachReverse(callback: (value: number, first: number, last: number) => void): void {
-    for (const entry of this.tree.entriesReverse()) callback(entry.value, entry.first, entry.last);
+    this.tree.forEachReverse(callback);
   }
 
   allocRange(size: number, value: number, min: number, max: number): number {
