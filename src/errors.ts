@@ -41,6 +41,16 @@ export function checkRange(call: string, first: unknown, last: unknown): void {
   }
 }
 
+/** Throws EINVAL unless `callback` is a function. */
+export function checkCallback(call: string, callback: unknown): void {
+  if (typeof callback !== 'function') {
+    throw new MapleTreeError(
+      'EINVAL',
+      `${call}(${describe(callback)}): callback must be a function`,
+    );
+  }
+}
+
 /** Renders an argument for an error message without throwing on odd inputs. */
 export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);

@@ -8,6 +8,7 @@ import { dumpTree, validateTree } from './check.js';
 import { type Entry, TreeCore, ZERO_ENTRY } from './core.js';
 import { Cursor } from './cursor.js';
 import {
+  checkCallback,
   checkIndex,
   checkRange,
   describe,
@@ -330,12 +331,7 @@ export class MapleTree<V = unknown> {
     start = 0,
     max = MAX_INDEX,
   ): void {
-    if (typeof callback !== 'function') {
-      throw new MapleTreeError(
-        'EINVAL',
-        `forEach(${describe(callback)}): callback must be a function`,
-      );
-    }
+    checkCallback('forEach', callback);
     checkIndex('forEach', 'start', start);
     checkIndex('forEach', 'max', max);
     forEachEntry(
@@ -358,12 +354,7 @@ export class MapleTree<V = unknown> {
     start: number = MAX_INDEX,
     min = 0,
   ): void {
-    if (typeof callback !== 'function') {
-      throw new MapleTreeError(
-        'EINVAL',
-        `forEachReverse(${describe(callback)}): callback must be a function`,
-      );
-    }
+    checkCallback('forEachReverse', callback);
     checkIndex('forEachReverse', 'start', start);
     checkIndex('forEachReverse', 'min', min);
     forEachEntryReverse(
