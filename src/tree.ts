@@ -345,8 +345,9 @@ export class MapleTree<V = unknown> {
   /**
    * Calls `callback(value, first, last)` for every entry meeting `[min, start]` in descending
    * order, without allocating per entry: `forEach` backwards, as `entriesReverse` is
-   * `entries` backwards (the kernel's mas_for_each_rev). O(1) amortised per entry after one
-   * walk. The callback must not change the tree.
+   * `entries` backwards. Like the kernel's mas_for_each_rev, except that ZERO_ENTRY ranges
+   * are skipped, as every tree-level iteration here skips them. O(1) amortised per entry
+   * after one walk. The callback must not change the tree.
    * @throws MapleTreeError EINVAL for bad indices or a callback that is not a function.
    */
   forEachReverse(
