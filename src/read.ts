@@ -220,9 +220,11 @@ export function prevEntry(core: TreeCore, index: number, min: number): Entry<unk
       start = slot > base ? arena.pivot(slot - 1) + 1 : leafMin;
       if (!arena.isEmptyAt(slot)) {
         const value = arena.valueInCell(leaf, arena.cellsBelow(leaf, slot - base));
-        fingerNode[FINGER_LEAF] = leaf;
-        finger[FINGER_MIN] = leafMin;
-        finger[FINGER_MAX] = leafMax;
+        if (leaf !== fingerNode[FINGER_LEAF]) {
+          fingerNode[FINGER_LEAF] = leaf;
+          finger[FINGER_MIN] = leafMin;
+          finger[FINGER_MAX] = leafMax;
+        }
         fingerNode[FINGER_SLOT] = slot;
         finger[FINGER_FIRST] = start;
         finger[FINGER_LAST] = last;
