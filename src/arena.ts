@@ -63,6 +63,8 @@ export const NODE_LIVE = 1;
 export const NODE_DEAD = 2;
 
 const INITIAL_CAPACITY = 16;
+/** Rows of wide pivots, child ids and gaps a new arena starts with. */
+const SIDE_ROWS = 4;
 
 /** Pivots of a node that lie within this distance of its first pivot are kept as offsets. */
 const NARROW_SPAN = 0xffffffff;
@@ -76,6 +78,8 @@ const ROW = SLOTS + 3;
 const LOW = SLOTS;
 const HIGH = SLOTS + 1;
 const CHILDREN = SLOTS + 2;
+/** Bytes per node across the per-node arrays: its pivot row, parent, mask and four bytes. */
+const NODE_ROW_BYTES = ROW * 4 + 4 + 2 + 4;
 /** High word of a wide node (a real base's high word is below 2^21). */
 const WIDE = 0xffffffff;
 const TWO_32 = 4294967296;
@@ -103,18 +107,18 @@ const TWO_32 = 4294967296;
  * WIDE as its high word and the number of its Float64 row in `widePivots` as its low word.
  */
 export class NodeArena {
-  pivotRows: Uint32Array;
-  widePivots: Float64Array;
-  mask: Uint16Array;
+  pivotRows!: Uint32Array;
+  widePivots!: Float64Array;
+  mask!: Uint16Array;
   valuePages: unknown[][];
   overflow: unknown[];
-  childRows: Int32Array;
-  gaps: Float64Array;
-  count: Uint8Array;
-  isLeaf: Uint8Array;
-  state: Uint8Array;
-  parent: Int32Array;
-  parentSlot: Uint8Array;
+  childRows!: Int32Array;
+  gaps!: Float64Array;
+  count!: Uint8Array;
+  isLeaf!: Uint8Array;
+  state!: Uint8Array;
+  parent!: Int32Array;
+  parentSlot!: Uint8Array;
   /** Number of rows ever handed out (free rows below it sit on the free list). */
   used = 0;
   /** Rows currently in the tree or awaiting release. */
@@ -132,18 +136,53 @@ export class NodeArena {
 
   constructor(withGaps: boolean, capacity = INITIAL_CAPACITY) {
     this.withGaps = withGaps;
-    this.pivotRows = new Uint32Array(capacity * ROW);
-    this.widePivots = new Float64Array(4 * SLOTS);
-    this.mask = new Uint16Array(capacity);
+    this.carve(capacity, SIDE_ROWS, SIDE_ROWS, withGaps ? SIDE_ROWS : 0);
     this.valuePages = [new Array(Math.min(capacity, PAGE_NODES) * HALF).fill(undefined)];
     this.overflow = [];
-    this.childRows = new Int32Array(SLOTS * 4);
-    this.gaps = new Float64Array(withGaps ? this.childRows.length : 0);
-    this.count = new Uint8Array(capacity);
-    this.isLeaf = new Uint8Array(capacity);
-    this.state = new Uint8Array(capacity);
-    this.parent = new Int32Array(capacity);
-    this.parentSlot = new Uint8Array(capacity);
+  }
+
+  /**
+   * Points every typed array at fresh zeroed memory carved from one ArrayBuffer: `capacity`
+   * node rows, `wideRows` rows of wide pivots, `childRows` rows of child ids and `gapRows`
+   * rows of gaps. One backing store instead of ten: an off-heap typed array costs about a
+   * microsecond to make, which was most of what a new or cloned small tree cost. (A side
+   * array that grows on its own between two `carve`s leaves its old part of the buffer
+   * unused until the next one.)
+   */
+  private carve(capacity: number, wideRows: number, childRows: number, gapRows: number): void {
+    const slab = new Slab(
+      (wideRows + gapRows) * SLOTS * 8 + childRows * SLOTS * 4 + capacity * NODE_ROW_BYTES,
+    );
+    this.widePivots = slab.float64(wideRows * SLOTS);
+    this.gaps = slab.float64(gapRows * SLOTS);
+    this.childRows = slab.int32(childRows * SLOTS);
+    this.pivotRows = slab.uint32(capacity * ROW);
+    this.parent = slab.int32(capacity);
+    this.mask = slab.uint16(capacity);
+    this.count = slab.uint8(capacity);
+    this.isLeaf = slab.uint8(capacity);
+    this.state = slab.uint8(capacity);
+    this.parentSlot = slab.uint8(capacity);
+  }
+
+  /** `carve` for `capacity` nodes and `source`'s side rows, then copies `source`'s arrays in. */
+  private carveCopy(capacity: number, source: RowArrays): void {
+    this.carve(
+      capacity,
+      source.widePivots.length / SLOTS,
+      source.childRows.length / SLOTS,
+      source.gaps.length / SLOTS,
+    );
+    this.widePivots.set(source.widePivots);
+    this.gaps.set(source.gaps);
+    this.childRows.set(source.childRows);
+    this.pivotRows.set(source.pivotRows);
+    this.parent.set(source.parent);
+    this.mask.set(source.mask);
+    this.count.set(source.count);
+    this.isLeaf.set(source.isLeaf);
+    this.state.set(source.state);
+    this.parentSlot.set(source.parentSlot);
   }
 
   /** Rows the typed arrays can hold before they must grow. */
@@ -200,18 +239,9 @@ export class NodeArena {
    * themselves are shared, not copied). O(capacity), with no per-node work.
    */
   copyFrom(source: NodeArena): void {
-    this.pivotRows = source.pivotRows.slice();
-    this.widePivots = source.widePivots.slice();
-    this.mask = source.mask.slice();
+    this.carveCopy(source.capacity, source);
     this.valuePages = source.valuePages.map((page) => page.slice());
     this.overflow = source.overflow.slice();
-    this.childRows = source.childRows.slice();
-    this.gaps = source.gaps.slice();
-    this.count = source.count.slice();
-    this.isLeaf = source.isLeaf.slice();
-    this.state = source.state.slice();
-    this.parent = source.parent.slice();
-    this.parentSlot = source.parentSlot.slice();
     this.used = source.used;
     this.live = source.live;
     this.freeHead = source.freeHead;
@@ -845,13 +875,7 @@ export class NodeArena {
   private grow(atLeast = 0): void {
     const step = this.capacity < 1 << 16 ? this.capacity * 2 : Math.ceil(this.capacity * 1.25);
     const capacity = Math.max(step, atLeast);
-    this.pivotRows = resized(this.pivotRows, capacity * ROW);
-    this.count = resized(this.count, capacity);
-    this.isLeaf = resized(this.isLeaf, capacity);
-    this.state = resized(this.state, capacity);
-    this.parentSlot = resized(this.parentSlot, capacity);
-    this.parent = resized(this.parent, capacity);
-    this.mask = resized(this.mask, capacity);
+    this.carveCopy(capacity, { ...this });
     // The first page grows to an exact size (push() would add half again); `allocate` adds
     // the later pages.
     const pages = this.valuePages;
@@ -863,6 +887,64 @@ export class NodeArena {
     }
   }
 }
+
+/**
+ * Hands out typed arrays back to back from one ArrayBuffer. Callers take the widest
+ * elements first, so every array starts aligned to its element size.
+ */
+class Slab {
+  private readonly buffer: ArrayBuffer;
+  private offset = 0;
+
+  constructor(bytes: number) {
+    this.buffer = new ArrayBuffer(bytes);
+  }
+
+  float64(length: number): Float64Array {
+    const array = new Float64Array(this.buffer, this.offset, length);
+    this.offset += array.byteLength;
+    return array;
+  }
+
+  uint32(length: number): Uint32Array {
+    const array = new Uint32Array(this.buffer, this.offset, length);
+    this.offset += array.byteLength;
+    return array;
+  }
+
+  int32(length: number): Int32Array {
+    const array = new Int32Array(this.buffer, this.offset, length);
+    this.offset += array.byteLength;
+    return array;
+  }
+
+  uint16(length: number): Uint16Array {
+    const array = new Uint16Array(this.buffer, this.offset, length);
+    this.offset += array.byteLength;
+    return array;
+  }
+
+  uint8(length: number): Uint8Array {
+    const array = new Uint8Array(this.buffer, this.offset, length);
+    this.offset += array.byteLength;
+    return array;
+  }
+}
+
+/** The typed arrays of an arena, which `carve` lays out in one buffer. */
+type RowArrays = Pick<
+  NodeArena,
+  | 'widePivots'
+  | 'gaps'
+  | 'childRows'
+  | 'pivotRows'
+  | 'parent'
+  | 'mask'
+  | 'count'
+  | 'isLeaf'
+  | 'state'
+  | 'parentSlot'
+>;
 
 type RowArray = Float64Array | Uint32Array | Int32Array | Uint16Array | Uint8Array;
 
