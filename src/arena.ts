@@ -153,16 +153,16 @@ export class NodeArena {
     const slab = new Slab(
       (wideRows + gapRows) * SLOTS * 8 + childRows * SLOTS * 4 + capacity * NODE_ROW_BYTES,
     );
-    this.widePivots = slab.float64(wideRows * SLOTS);
-    this.gaps = slab.float64(gapRows * SLOTS);
-    this.childRows = slab.int32(childRows * SLOTS);
-    this.pivotRows = slab.uint32(capacity * ROW);
-    this.parent = slab.int32(capacity);
-    this.mask = slab.uint16(capacity);
-    this.count = slab.uint8(capacity);
-    this.isLeaf = slab.uint8(capacity);
-    this.state = slab.uint8(capacity);
-    this.parentSlot = slab.uint8(capacity);
+    this.widePivots = slab.take(Float64Array, wideRows * SLOTS);
+    this.gaps = slab.take(Float64Array, gapRows * SLOTS);
+    this.childRows = slab.take(Int32Array, childRows * SLOTS);
+    this.pivotRows = slab.take(Uint32Array, capacity * ROW);
+    this.parent = slab.take(Int32Array, capacity);
+    this.mask = slab.take(Uint16Array, capacity);
+    this.count = slab.take(Uint8Array, capacity);
+    this.isLeaf = slab.take(Uint8Array, capacity);
+    this.state = slab.take(Uint8Array, capacity);
+    this.parentSlot = slab.take(Uint8Array, capacity);
   }
 
   /** `carve` for `capacity` nodes and `source`'s side rows, then copies `source`'s arrays in. */
@@ -900,32 +900,12 @@ class Slab {
     this.buffer = new ArrayBuffer(bytes);
   }
 
-  float64(length: number): Float64Array {
-    const array = new Float64Array(this.buffer, this.offset, length);
-    this.offset += array.byteLength;
-    return array;
-  }
-
-  uint32(length: number): Uint32Array {
-    const array = new Uint32Array(this.buffer, this.offset, length);
-    this.offset += array.byteLength;
-    return array;
-  }
-
-  int32(length: number): Int32Array {
-    const array = new Int32Array(this.buffer, this.offset, length);
-    this.offset += array.byteLength;
-    return array;
-  }
-
-  uint16(length: number): Uint16Array {
-    const array = new Uint16Array(this.buffer, this.offset, length);
-    this.offset += array.byteLength;
-    return array;
-  }
-
-  uint8(length: number): Uint8Array {
-    const array = new Uint8Array(this.buffer, this.offset, length);
+  /** The next `length` elements of the buffer, as a `Type`. */
+  take<T extends RowArray>(
+    Type: new (buffer: ArrayBuffer, byteOffset: number, length: number) => T,
+    length: number,
+  ): T {
+    const array = new Type(this.buffer, this.offset, length);
     this.offset += array.byteLength;
     return array;
   }
