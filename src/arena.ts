@@ -870,11 +870,13 @@ export class NodeArena {
   /**
    * Grows every row array: doubling while the arena is small (copies are cheap and frequent
    * there), by a quarter once it is large (the arena is most of the tree's memory, and a
-   * quarter bounds the unused tail).
+   * quarter bounds the unused tail). The side rows move into the new buffer too, so the old
+   * one is freed whole.
    */
   private grow(atLeast = 0): void {
     const step = this.capacity < 1 << 16 ? this.capacity * 2 : Math.ceil(this.capacity * 1.25);
     const capacity = Math.max(step, atLeast);
+    // A shallow copy of the fields: the arrays as they were before carve replaces them.
     this.carveCopy(capacity, { ...this });
     // The first page grows to an exact size (push() would add half again); `allocate` adds
     // the later pages.
