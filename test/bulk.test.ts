@@ -1,5 +1,6 @@
 // MapleTree.from (bulk build) and clone(): the trees they make hold exactly what stores would,
-// pass validate(), keep working under later writes, and bad input throws EINVAL.
+// pass validate(), keep working under later writes, and bad input throws EINVAL. A clone
+// copies the arena's rows into one new buffer, as its growth does.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -214,6 +215,27 @@ describe('clone', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  test('copies a tree whose wide pivots, child ids and gaps outgrew their rows between node-row growths', () => {
+    // Ranges 2^36 apart make every node wide (its pivots span 2^32 or more). 3,000 of them,
+    // stored in order, grow the wide rows, child rows and gap rows several times between
+    // growths of the node rows, each of which moves all ten arrays into one new buffer.
+    const tree = new MapleTree<number>({ alloc: true });
+    const expected: Entry<number>[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const first = i * 2 ** 36;
+      tree.storeRange(first, first + 2 ** 33, i);
+      expected.push({ first, last: first + 2 ** 33, value: i });
+    }
+    tree.validate();
+    assert.deepEqual([...tree.entries()], expected);
+    const copy = tree.clone();
+    copy.validate();
+    assert.equal(copy.dump(), tree.dump());
+    // The gaps came along: the lowest free run of 2^35 indices starts right after [0, 2^33].
+    assert.equal(copy.allocRange(2 ** 35, -1), 2 ** 33 + 1);
+    assert.equal(tree.load(2 ** 33 + 1), undefined);
   });
 
   test('clones empty and root-pointer trees', () => {
